@@ -1,0 +1,35 @@
+# hl-executor — every target does its own set-up on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_STAMP := node_modules/.package-lock.stamp
+
+.PHONY: help deps temporal test typecheck demo run bench sim clean
+
+help:
+	@echo "make demo   - run the demo: local Temporal + simulator + workers + a HardStop (KEEP=1 keeps the UI up)"
+	@echo "make test   - install what is missing, start a Temporal dev server, run every test"
+	@echo "make run    - an open-ended session (CONFIG=config/session.example.yaml)"
+	@echo "make bench  - run the benchmarks and write bench/RESULTS.md"
+
+$(NODE_STAMP): package.json package-lock.json
+	@echo "==> installing Node packages (npm ci)"
+	@npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || { \
+	  echo "==> npm ci refused the lockfile (this registry lacks some other platforms' optional packages);"; \
+	  echo "    installing the same locked versions with npm install --no-save"; \
+	  npm install --no-save --no-audit --no-fund --loglevel=error; }
+	@touch $@
+
+deps: $(NODE_STAMP)
+
+temporal:
+	@scripts/ensure-temporal.sh
+
+typecheck: deps
+	@echo "==> tsc --noEmit"
+	@npx tsc -p tsconfig.json --noEmit
+
+test: deps temporal typecheck
+	@npx tsx scripts/with-devserver.ts -- npx jest --ci $(JEST_ARGS)
+
+clean:
+	rm -rf dist .run
