@@ -1,0 +1,81 @@
+/**
+ * A small structured logger. One line per event: JSON when HLX_LOG_FORMAT=json (or not a TTY
+ * and HLX_LOG_FORMAT unset in CI), otherwise `time level component message key=value`.
+ *
+ * Every line passes through `redactSecrets`: anything shaped like a secp256k1 private key
+ * (64 hex digits, with or without 0x) is replaced, so a key can never reach a log by accident.
+ * Addresses (40 hex) and hashes we print on purpose are 64 hex too, so fields that legitimately
+ * carry 32-byte hex (tx hashes, connection ids, r/s) must be logged via `safeHex()`.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+const KEY_RE = /(0x)?[0-9a-fA-F]{64}(?![0-9a-fA-F])/g;
+const SAFE_MARK = '\u2063'; // invisible separator inserted by safeHex() so KEY_RE does not match
+
+export function redactSecrets(s: string): string {
+  return s.replace(KEY_RE, '[REDACTED-64-HEX]');
+}
+
+/** Mark a 32-byte hex value (hash, r, s) as public so the redactor leaves it readable. */
+export function safeHex(h: string): string {
+  return h.length > 34 ? `${h.slice(0, 34)}${SAFE_MARK}${h.slice(34)}` : h;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+  child(component: string): Logger;
+}
+
+export interface LogSink {
+  write(line: string): void;
+}
+
+const stderrSink: LogSink = { write: (line) => process.stderr.write(line + '\n') };
+let globalSink: LogSink = stderrSink;
+/** Tests capture every line a component writes (to prove no secret is logged). */
+export function setLogSink(sink: LogSink | undefined): void {
+  globalSink = sink ?? stderrSink;
+}
+
+function minLevel(): LogLevel {
+  const l = (process.env.HLX_LOG_LEVEL ?? 'info').toLowerCase();
+  return (l in ORDER ? l : 'info') as LogLevel;
+}
+
+function fmtValue(v: unknown): string {
+  if (typeof v === 'string') return /\s/.test(v) ? JSON.stringify(v) : v;
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Error) return JSON.stringify(`${v.name}: ${v.message}`);
+  try {
+    return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+  } catch {
+    return String(v);
+  }
+}
+
+export function createLogger(component: string): Logger {
+  const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
+    if (ORDER[level] < ORDER[minLevel()]) return;
+    let line: string;
+    if (process.env.HLX_LOG_FORMAT === 'json') {
+      line = JSON.stringify({ t: new Date().toISOString(), level, component, msg, ...fields }, (_k, x) =>
+        typeof x === 'bigint' ? x.toString() : x instanceof Error ? `${x.name}: ${x.message}` : x,
+      );
+    } else {
+      const kv = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${fmtValue(v)}`).join('') : '';
+      line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${component} ${msg}${kv}`;
+    }
+    globalSink.write(redactSecrets(line).split(SAFE_MARK).join(''));
+  };
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+    child: (c) => createLogger(`${component}.${c}`),
+  };
+}
