@@ -7,4 +7,5 @@ module.exports = {
   testTimeout: 60_000,
   // Integration suites share one dev server started by scripts/with-devserver.ts.
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/tests/helpers/summary-reporter.js'],
 };
