@@ -1,0 +1,202 @@
+/**
+ * Executor.onSignal — the six pre-trade gates of SPEC §2, synchronous and O(1), in this order:
+ *
+ *   0 HardStop       latch not triggered, or reduce-only           else Rejected(HardStop)
+ *   1 READY-TRADING  socket up, snapshots, positions, workflow ok   else Skipped(NotReady)
+ *   2 MaxPosition    per market and total, each market at its own mark, pending included,
+ *                    reduce-only exempt                            else Rejected(MaxPositionPerMarket | MaxPositionTotal)
+ *                    (no mark: Rejected(MissingMark); stale mark: Rejected(StaleMark))
+ *   3 has_position   no position in that market, or reduce-only     else Skipped(HasPosition)
+ *   4 PendingOrder   no pending order in that market                else Skipped(PendingOrder)
+ *   5 ActionBudget   the action-rate budget has room                else Skipped(ActionBudget)
+ *
+ * Before the gates the signal is parsed (Rejected(InvalidSignal) naming the field) and its market
+ * looked up (Rejected(UnknownMarket)). After the gates pass, synchronously: mark the market
+ * pending, register the order, enqueue it as a new order.
+ *
+ * Executor.onHardStop (SPEC §4, seed rounds 3–4): purge queued new orders with a cleanup that needs
+ * no snapshot, enqueue cancels for every open order, raise the alert.
+ */
+import type { ExecutionEvent } from '../risk/execution-events';
+import { REJECT_REASONS, SKIP_REASONS, type HardStopReason, type RejectReason, type SkipReason } from '../risk/reasons';
+import { decimalsOf, parseFixed } from '../state/fixed';
+import type { MarketStateCache } from '../state/market-state';
+import type { PendingOrder } from '../state/order';
+import type { PositionTracker } from '../state/position-tracker';
+import type { ActionBudget } from './action-budget';
+import type { BatchScheduler, DroppedOrder } from './batch-scheduler';
+import type { HardStopLatch } from './latch';
+import type { Readiness } from './readiness';
+import { SignalSchema, type Signal } from './signal';
+
+export type ExecutionResult =
+  | { status: 'Accepted'; cloid: string }
+  | { status: 'Rejected'; reason: RejectReason; field?: string; message?: string }
+  | { status: 'Skipped'; reason: SkipReason };
+
+export type ResultKey = 'Accepted' | RejectReason | SkipReason;
+
+export interface AlertPort {
+  alert(level: 'info' | 'warn' | 'critical', message: string, details?: Record<string, unknown>): void | Promise<void>;
+}
+
+export interface ExecutorDeps {
+  /** MaxPosition limits at 10^-16 USD (see fixed.ts usdToNotional), from the validated config */
+  maxNotionalPerMarket: bigint;
+  maxNotionalTotal: bigint;
+  markets: MarketStateCache;
+  tracker: PositionTracker;
+  scheduler: BatchScheduler;
+  latch: HardStopLatch;
+  readiness: Readiness;
+  budget: ActionBudget;
+  clock: () => number;
+  /** 16 hex digits that make this process's cloids unique (random per process) */
+  cloidPrefix: string;
+  alert?: AlertPort;
+  onEvent?: (ev: ExecutionEvent) => void;
+}
+
+const SKIPPED: Record<SkipReason, ExecutionResult> = Object.fromEntries(
+  SKIP_REASONS.map((r) => [r, Object.freeze({ status: 'Skipped', reason: r })]),
+) as Record<SkipReason, ExecutionResult>;
+const REJECTED: Record<RejectReason, ExecutionResult> = Object.fromEntries(
+  REJECT_REASONS.map((r) => [r, Object.freeze({ status: 'Rejected', reason: r })]),
+) as Record<RejectReason, ExecutionResult>;
+
+export class Executor {
+  /** every result counted by reason */
+  readonly counts: Record<ResultKey, number>;
+  private seq = 0n;
+  private readonly d: ExecutorDeps;
+
+  constructor(deps: ExecutorDeps) {
+    this.d = deps;
+    if (!/^[0-9a-f]{16}$/.test(deps.cloidPrefix)) throw new Error('cloidPrefix must be 16 lowercase hex digits');
+    this.counts = { Accepted: 0 } as Record<ResultKey, number>;
+    for (const r of REJECT_REASONS) this.counts[r] = 0;
+    for (const r of SKIP_REASONS) this.counts[r] = 0;
+  }
+
+  onSignal(input: unknown): ExecutionResult {
+    const r = this.evaluate(input);
+    this.counts[r.status === 'Accepted' ? 'Accepted' : r.reason]++;
+    return r;
+  }
+
+  private evaluate(input: unknown): ExecutionResult {
+    const d = this.d;
+    const parsed = SignalSchema.safeParse(input);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      const field = i.path.length ? i.path.map(String).join('.') : '(root)';
+      return { status: 'Rejected', reason: 'InvalidSignal', field, message: `${field}: ${i.message}` };
+    }
+    const s: Signal = parsed.data;
+    const rec = d.markets.get(s.market);
+    if (rec === undefined) return { status: 'Rejected', reason: 'UnknownMarket', field: 'market', message: `market: ${s.market} is not traded in this session` };
+    if (decimalsOf(s.size) > rec.szDecimals) {
+      return { status: 'Rejected', reason: 'InvalidSignal', field: 'size', message: `size: ${s.market} allows at most ${rec.szDecimals} decimals` };
+    }
+    const sizeFx = parseFixed(s.size);
+    if (sizeFx === null || sizeFx === 0n) return { status: 'Rejected', reason: 'InvalidSignal', field: 'size', message: 'size: must be > 0' };
+    if (s.cloid !== undefined && d.tracker.getOrder(s.cloid) !== undefined) {
+      return { status: 'Rejected', reason: 'InvalidSignal', field: 'cloid', message: 'cloid: already in use' };
+    }
+    const ro = s.reduceOnly;
+
+    // Gate 0: HardStop
+    if (!ro && d.latch.isTriggered()) return REJECTED.HardStop;
+    // Gate 1: READY-TRADING
+    if (!d.readiness.ready) return SKIPPED.NotReady;
+    const now = d.clock();
+    // Gate 2: MaxPosition (reduce-only exempt). O(1): running sums, this market at its own mark.
+    if (!ro) {
+      const mk = d.markets.checkMark(rec, now);
+      if (!mk.ok) return REJECTED[mk.reason];
+      const newNotional = sizeFx * mk.markFx;
+      if (rec.notional + newNotional > d.maxNotionalPerMarket) return REJECTED.MaxPositionPerMarket;
+      if (d.tracker.exposure.unpricedExposed > 0 || d.tracker.exposure.total + newNotional > d.maxNotionalTotal) {
+        return REJECTED.MaxPositionTotal;
+      }
+    }
+    // Gate 3: has_position (one position per market)
+    if (!ro && d.tracker.hasPosition(s.market)) return SKIPPED.HasPosition;
+    // Gate 4: PendingOrder
+    if (d.tracker.isMarketPending(s.market)) return SKIPPED.PendingOrder;
+    // Gate 5: ActionBudget (consumes budget only when everything else passed)
+    if (!d.budget.tryTake(now)) return SKIPPED.ActionBudget;
+
+    // Passed: synchronously mark pending, hold exposure + register, enqueue.
+    const order: PendingOrder = {
+      cloid: s.cloid ?? this.nextCloid(),
+      market: s.market,
+      rec,
+      isBuy: s.side === 'buy',
+      size: s.size,
+      sizeFx,
+      limitPx: s.limitPx,
+      tif: s.tif,
+      reduceOnly: ro,
+      intendedPx: s.intendedPx ?? rec.midPx ?? rec.markPx ?? undefined,
+      acceptedAt: now,
+      state: 'queued',
+      oid: undefined,
+      filledFx: 0n,
+      expectedFillFx: undefined,
+      heldFx: 0n,
+      cancelQueued: false,
+    };
+    d.tracker.markPending(s.market);
+    d.tracker.holdExposure(order);
+    d.tracker.registerOrder(order);
+    d.scheduler.enqueueOrder(order);
+    return { status: 'Accepted', cloid: order.cloid };
+  }
+
+  private nextCloid(): string {
+    this.seq++;
+    return '0x' + this.d.cloidPrefix + this.seq.toString(16).padStart(16, '0');
+  }
+
+  /**
+   * Clean up one order that will never be sent (purge or pre-send guard): release its exposure,
+   * unmark its market, remove it — from the order itself, no snapshot needed.
+   */
+  cleanupDropped(order: PendingOrder, why: string): void {
+    this.d.tracker.removeOrder(order);
+    this.d.onEvent?.({ type: 'cancelled', at: this.d.clock(), cloid: order.cloid, coin: order.market, reason: why });
+  }
+
+  /** Enqueue a cancel-by-cloid for an order that may be on the book (once per order). */
+  enqueueCancel(order: PendingOrder): void {
+    if (order.cancelQueued) return;
+    order.cancelQueued = true;
+    this.d.scheduler.enqueueCancelByCloid({ asset: order.rec.asset, cloid: order.cloid, coin: order.market });
+  }
+
+  /**
+   * The hot-path half of a HardStop (call after latch.trigger): purge queued new orders with
+   * snapshot-free cleanup, enqueue cancels for every open order, alert. Idempotent.
+   */
+  onHardStop(reason: HardStopReason): { purged: DroppedOrder[]; cancels: number } {
+    const purged = this.d.scheduler.dropNewOrders();
+    for (const p of purged) this.cleanupDropped(p.order, 'hardStopPurge');
+    let cancels = 0;
+    for (const o of this.d.tracker.ordersPossiblyLive()) {
+      if (!o.cancelQueued) {
+        this.enqueueCancel(o);
+        cancels++;
+      }
+    }
+    const rec = this.d.latch.record();
+    void this.d.alert?.alert('critical', `HardStop: ${reason}`, {
+      reason,
+      firstReason: rec?.reason,
+      source: rec?.source,
+      purged: purged.length,
+      cancelsEnqueued: cancels,
+    });
+    return { purged, cancels };
+  }
+}

@@ -1,0 +1,39 @@
+/** One order we accepted past the gates and have not yet seen reach a terminal state (SPEC §1). */
+import type { MarketRec } from './market-state';
+
+export type OrderState =
+  /** in the scheduler's queue */
+  | 'queued'
+  /** taken by a tick, posted, no response yet */
+  | 'inflight'
+  /** on the book (resting response or `open` update) */
+  | 'resting'
+  /** the venue said filled; waiting for the fills themselves before it is terminal */
+  | 'awaitingFills'
+  /** the post failed with an unknown outcome (connection dropped); reconcile by cloid */
+  | 'unknown';
+
+export interface PendingOrder {
+  readonly cloid: string;
+  readonly market: string;
+  readonly rec: MarketRec;
+  readonly isBuy: boolean;
+  /** size as given (already validated against szDecimals) */
+  readonly size: string;
+  readonly sizeFx: bigint;
+  /** limit price as given; formatted to the venue's tick rules when the batch is built */
+  readonly limitPx: string;
+  readonly tif: 'Gtc' | 'Ioc' | 'Alo';
+  readonly reduceOnly: boolean;
+  readonly intendedPx: string | undefined;
+  readonly acceptedAt: number;
+  state: OrderState;
+  oid: number | undefined;
+  filledFx: bigint;
+  /** how much fill to wait for once the venue says filled (IOC partials: totalSz) */
+  expectedFillFx: bigint | undefined;
+  /** pending size currently counted in the exposure book (0 for reduce-only, and after release) */
+  heldFx: bigint;
+  /** cancel already enqueued (HardStop) */
+  cancelQueued: boolean;
+}
