@@ -44,9 +44,9 @@ export const DemoStrategyConfig = z
     /** Notional of each opening order in USD (must clear the venue's $10 minimum). */
     orderNotionalUsd: UsdAmount.default('15'),
     /** How long a position is held before the reduce-only close, ms. */
-    holdMs: PositiveInt.default(1500),
+    holdMs: PositiveInt.default(3000),
     /** Pause between a close and the next open in the same market, ms. */
-    cooldownMs: NonNegInt.default(500),
+    cooldownMs: NonNegInt.default(6000),
     /** How far through mid the marketable IOC limit is placed, bps. */
     aggressionBps: z.number().positive().max(500).default(50),
     /** Stop opening after this many round trips (0 = unlimited). */
