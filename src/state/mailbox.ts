@@ -33,6 +33,11 @@ export class Mailbox<M> {
     return this.q.length - this.head;
   }
 
+  /** The queued messages, oldest first (tests check invariants over in-queue work). */
+  peek(): M[] {
+    return this.q.slice(this.head) as M[];
+  }
+
   post(m: M): void {
     this.q.push(m);
     if (!this.scheduled && !this.busy) {

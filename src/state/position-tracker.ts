@@ -93,6 +93,10 @@ export class PositionTracker {
   get queued(): number {
     return this.mailbox.size;
   }
+  /** queued messages, oldest first (tests) */
+  queuedMessages(): TrackerMsg[] {
+    return this.mailbox.peek();
+  }
 
   // ------------------------------------------------------------------ synchronous snapshot (reads)
   hasPosition(coin: string): boolean {
