@@ -27,7 +27,7 @@ import type { ActionBudget } from './action-budget';
 import type { BatchScheduler, DroppedOrder } from './batch-scheduler';
 import type { HardStopLatch } from './latch';
 import type { Readiness } from './readiness';
-import { SignalSchema, type Signal } from './signal';
+import { fastParseSignal, SignalSchema, type Signal } from './signal';
 
 export type ExecutionResult =
   | { status: 'Accepted'; cloid: string }
@@ -67,7 +67,7 @@ const REJECTED: Record<RejectReason, ExecutionResult> = Object.fromEntries(
 export class Executor {
   /** every result counted by reason */
   readonly counts: Record<ResultKey, number>;
-  private seq = 0n;
+  private seq = 0;
   private readonly d: ExecutorDeps;
 
   constructor(deps: ExecutorDeps) {
@@ -86,13 +86,16 @@ export class Executor {
 
   private evaluate(input: unknown): ExecutionResult {
     const d = this.d;
-    const parsed = SignalSchema.safeParse(input);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      const field = i.path.length ? i.path.map(String).join('.') : '(root)';
-      return { status: 'Rejected', reason: 'InvalidSignal', field, message: `${field}: ${i.message}` };
+    let s: Signal | null = fastParseSignal(input);
+    if (s === null) {
+      const parsed = SignalSchema.safeParse(input);
+      if (!parsed.success) {
+        const i = parsed.error.issues[0];
+        const field = i.path.length ? i.path.map(String).join('.') : '(root)';
+        return { status: 'Rejected', reason: 'InvalidSignal', field, message: `${field}: ${i.message}` };
+      }
+      s = parsed.data;
     }
-    const s: Signal = parsed.data;
     const rec = d.markets.get(s.market);
     if (rec === undefined) return { status: 'Rejected', reason: 'UnknownMarket', field: 'market', message: `market: ${s.market} is not traded in this session` };
     if (decimalsOf(s.size) > rec.szDecimals) {
@@ -112,18 +115,19 @@ export class Executor {
     const now = d.clock();
     // Gate 2: MaxPosition (reduce-only exempt). O(1): running sums, this market at its own mark.
     if (!ro) {
-      const mk = d.markets.checkMark(rec, now);
-      if (!mk.ok) return REJECTED[mk.reason];
-      const newNotional = sizeFx * mk.markFx;
+      const markFx = rec.markFx;
+      if (markFx === null) return REJECTED.MissingMark;
+      if (now - rec.markAt > d.markets.markMaxAgeMs) return REJECTED.StaleMark;
+      const newNotional = sizeFx * markFx;
       if (rec.notional + newNotional > d.maxNotionalPerMarket) return REJECTED.MaxPositionPerMarket;
       if (d.tracker.exposure.unpricedExposed > 0 || d.tracker.exposure.total + newNotional > d.maxNotionalTotal) {
         return REJECTED.MaxPositionTotal;
       }
     }
     // Gate 3: has_position (one position per market)
-    if (!ro && d.tracker.hasPosition(s.market)) return SKIPPED.HasPosition;
+    if (!ro && d.tracker.hasPositionIn(rec)) return SKIPPED.HasPosition;
     // Gate 4: PendingOrder
-    if (d.tracker.isMarketPending(s.market)) return SKIPPED.PendingOrder;
+    if (rec.pending) return SKIPPED.PendingOrder;
     // Gate 5: ActionBudget (consumes budget only when everything else passed)
     if (!d.budget.tryTake(now)) return SKIPPED.ActionBudget;
 
@@ -147,7 +151,7 @@ export class Executor {
       heldFx: 0n,
       cancelQueued: false,
     };
-    d.tracker.markPending(s.market);
+    rec.pending = true; // = tracker.markPending(market), without the lookup
     d.tracker.holdExposure(order);
     d.tracker.registerOrder(order);
     d.scheduler.enqueueOrder(order);
@@ -155,6 +159,7 @@ export class Executor {
   }
 
   private nextCloid(): string {
+    // a plain number counter: 2^53 orders is far beyond any session
     this.seq++;
     return '0x' + this.d.cloidPrefix + this.seq.toString(16).padStart(16, '0');
   }

@@ -7,22 +7,40 @@ export const DECIMALS = 8;
 export const SCALE = 100_000_000n;
 export const NOTIONAL_SCALE = SCALE * SCALE;
 
-const DEC_RE = /^(\d+)(?:\.(\d+))?$/;
+const POW10: bigint[] = Array.from({ length: DECIMALS + 1 }, (_, i) => 10n ** BigInt(i));
 
 /**
- * Parse a non-negative decimal string to fixed-point at 10^-8.
- * Returns null for anything else. Extra digits past 8 decimals are rounded per `extra`:
- * 'reject' (null), 'up' (conservative for marks), 'down'.
+ * Parse a non-negative decimal string ("12", "0.25") to fixed-point at 10^-8.
+ * Returns null for anything else (signs, exponents, spaces, "1.", ".5"). Extra digits past 8
+ * decimals are handled per `extra`: 'reject' (null), 'up' (conservative for marks), 'down'.
+ * Hand-rolled (no regex): it runs on every signal.
  */
 export function parseFixed(s: string, extra: 'reject' | 'up' | 'down' = 'reject'): bigint | null {
-  const m = DEC_RE.exec(s);
-  if (m === null) return null;
-  const frac = m[2] ?? '';
-  if (frac.length <= DECIMALS) return BigInt(m[1] + frac.padEnd(DECIMALS, '0'));
+  const n = s.length;
+  if (n === 0 || n > 64) return null;
+  let dot = -1;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (dot >= 0 || i === 0 || i === n - 1) return null;
+      dot = i;
+    } else if (c < 48 || c > 57) return null;
+  }
+  if (dot < 0) return toBig(s) * POW10[DECIMALS];
+  const fracLen = n - dot - 1;
+  const intPart = s.slice(0, dot);
+  if (fracLen <= DECIMALS) return toBig(intPart + s.slice(dot + 1)) * POW10[DECIMALS - fracLen];
   if (extra === 'reject') return null;
-  const kept = BigInt(m[1] + frac.slice(0, DECIMALS));
-  const rest = frac.slice(DECIMALS);
-  return extra === 'up' && /[1-9]/.test(rest) ? kept + 1n : kept;
+  const kept = toBig(intPart + s.slice(dot + 1, dot + 1 + DECIMALS));
+  if (extra === 'up') {
+    for (let i = dot + 1 + DECIMALS; i < n; i++) if (s.charCodeAt(i) !== 48) return kept + 1n;
+  }
+  return kept;
+}
+
+/** digits → bigint; ≤ 15 digits go through an exact double (much cheaper than BigInt(string)) */
+function toBig(digits: string): bigint {
+  return digits.length <= 15 ? BigInt(parseInt(digits, 10)) : BigInt(digits);
 }
 
 /** Signed decimal string ("-12.5") to fixed-point at 10^-8; null when malformed or too precise. */

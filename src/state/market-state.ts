@@ -23,6 +23,8 @@ export interface MarketRec extends MarketMeta {
   oraclePx: string | null;
   midPx: string | null;
   midAt: number;
+  /** an order of ours is pending in this market (the PendingOrder gate's cache; owned by PositionTracker) */
+  pending: boolean;
   // ---- running exposure (owned by ExposureBook) ----
   /** abs(position size) at 10^-8 */
   absPosFx: bigint;
@@ -49,7 +51,8 @@ export class MarketStateCache {
   /** Feed values that could not be parsed (counted, never trusted). */
   malformed = 0;
 
-  constructor(private readonly markMaxAgeMs: number) {}
+  /** a mark older than this is stale (limits.markMaxAgeMs) */
+  constructor(readonly markMaxAgeMs: number) {}
 
   define(meta: MarketMeta): MarketRec {
     const existing = this.markets.get(meta.coin);
@@ -67,6 +70,7 @@ export class MarketStateCache {
       oraclePx: null,
       midPx: null,
       midAt: 0,
+      pending: false,
       absPosFx: 0n,
       pendFx: 0n,
       notional: 0n,

@@ -58,7 +58,8 @@ export class PositionTracker {
   readonly exposure = new ExposureBook();
   private readonly orders = new Map<string, PendingOrder>();
   private readonly byOid = new Map<number, PendingOrder>();
-  private readonly pendingMarkets = new Set<string>();
+  /** pending markets that are not configured markets (cannot normally happen; kept so nothing is lost) */
+  private readonly pendingOther = new Set<string>();
   private readonly positions = new Map<string, Position>();
   /** cloids cleaned up before their (deferred) registration arrived: never register them */
   private readonly tombstones = new Set<string>();
@@ -99,6 +100,10 @@ export class PositionTracker {
   }
 
   // ------------------------------------------------------------------ synchronous snapshot (reads)
+  /** has_position for a configured market, one field read (abs size is kept on the market record) */
+  hasPositionIn(rec: MarketRec): boolean {
+    return rec.absPosFx !== 0n;
+  }
   hasPosition(coin: string): boolean {
     const p = this.positions.get(coin);
     return p !== undefined && p.sziFx !== 0n;
@@ -121,10 +126,13 @@ export class PositionTracker {
     return out;
   }
   marketsWithPendingOrders(): string[] {
-    return [...this.pendingMarkets];
+    const out: string[] = [];
+    for (const rec of this.markets.all()) if (rec.pending) out.push(rec.coin);
+    return out.concat([...this.pendingOther]);
   }
   isMarketPending(coin: string): boolean {
-    return this.pendingMarkets.has(coin);
+    const rec = this.markets.get(coin);
+    return rec ? rec.pending : this.pendingOther.has(coin);
   }
   allPendingCloids(): string[] {
     return [...this.orders.keys()];
@@ -143,11 +151,16 @@ export class PositionTracker {
   }
 
   // ------------------------------------------------------------------ synchronous mutations (hot path)
+  /** The pending-markets cache lives on each market's record: the gate reads one field. */
   markPending(coin: string): void {
-    this.pendingMarkets.add(coin);
+    const rec = this.markets.get(coin);
+    if (rec) rec.pending = true;
+    else this.pendingOther.add(coin);
   }
   unmarkPending(coin: string): void {
-    this.pendingMarkets.delete(coin);
+    const rec = this.markets.get(coin);
+    if (rec) rec.pending = false;
+    else this.pendingOther.delete(coin);
   }
 
   /** Hold the order's pending size in the exposure book (non-reduce-only only), synchronously at acceptance. */
@@ -189,7 +202,7 @@ export class PositionTracker {
     } else if (cur === undefined) {
       this.tombstones.add(order.cloid);
     }
-    this.unmarkPending(order.market);
+    order.rec.pending = false;
   }
 
   // ------------------------------------------------------------------ the actor's handler
@@ -258,7 +271,7 @@ export class PositionTracker {
       // `resting` path above cancels it.
       this.stats.deferredRefused++;
       this.releaseExposure(order);
-      this.unmarkPending(order.market);
+      order.rec.pending = false;
       return;
     }
     this.orders.set(order.cloid, order);
@@ -281,7 +294,7 @@ export class PositionTracker {
     this.releaseExposure(o);
     this.orders.delete(o.cloid);
     if (o.oid !== undefined) this.byOid.delete(o.oid);
-    this.unmarkPending(o.market);
+    o.rec.pending = false;
     if (ev) this.hooks.onEvent?.(ev);
   }
 
