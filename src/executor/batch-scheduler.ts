@@ -13,6 +13,8 @@ export interface CloidCancel {
   asset: number;
   cloid: string;
   coin: string;
+  /** the order being cancelled, when it is one of ours */
+  order?: PendingOrder;
 }
 export interface OidCancel {
   asset: number;

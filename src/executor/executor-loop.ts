@@ -108,7 +108,10 @@ export class ExecutorLoop {
     const action = d.wire.orderAction(specs);
     const nonce = d.wire.nextNonce();
     const req = d.wire.sign(action, nonce, now + d.expiresAfterMs);
-    for (const o of orders) o.state = 'inflight';
+    for (const o of orders) {
+      o.state = 'inflight';
+      o.sentAt = now;
+    }
     d.onEvent?.({ type: 'posted', at: now, kind: 'order', nonce, count: orders.length, cloids: orders.map((o) => o.cloid) });
     const response = this.post(req, { kind: 'orders', orders }).then(
       (resp) => this.onOrderResponse(orders, resp),
@@ -138,8 +141,12 @@ export class ExecutorLoop {
     const response = this.post(req, batch).then(
       (resp) => this.onCancelResponse(batch, resp),
       () => {
-        // Outcome unknown; the durable stop sequence cancels everything from the venue's own list.
+        // Outcome unknown: let a later `resting` sighting cancel again; the durable stop sequence
+        // also cancels everything from the venue's own list.
         this.stats.transportErrors++;
+        if (batch.kind === 'cancelByCloid') {
+          for (const c of batch.cancels) this.d.tracker.post({ type: 'cancelAck', cloid: c.cloid, order: c.order, ok: false, at: this.d.clock(), error: 'transport' });
+        }
       },
     );
     return { sent: true, kind: batch.kind, count: batch.cancels.length, nonce, response };
@@ -208,7 +215,7 @@ export class ExecutorLoop {
     batch.cancels.forEach((c: CloidCancel, i) => {
       const st = statuses[i];
       const ok = st === 'success';
-      this.d.tracker.post({ type: 'cancelAck', cloid: c.cloid, ok, at, error: ok ? undefined : resp.status === 'err' ? resp.response : JSON.stringify(st) });
+      this.d.tracker.post({ type: 'cancelAck', cloid: c.cloid, order: c.order, ok, at, error: ok ? undefined : resp.status === 'err' ? resp.response : JSON.stringify(st) });
     });
   }
 }

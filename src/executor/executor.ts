@@ -64,6 +64,9 @@ const REJECTED: Record<RejectReason, ExecutionResult> = Object.fromEntries(
   REJECT_REASONS.map((r) => [r, Object.freeze({ status: 'Rejected', reason: r })]),
 ) as Record<RejectReason, ExecutionResult>;
 
+/** A cancel that failed while its order is (still) live is retried up to this many sends in all. */
+const MAX_CANCEL_ATTEMPTS = 3;
+
 export class Executor {
   /** every result counted by reason */
   readonly counts: Record<ResultKey, number>;
@@ -175,9 +178,10 @@ export class Executor {
 
   /** Enqueue a cancel-by-cloid for an order that may be on the book (once per order). */
   enqueueCancel(order: PendingOrder): void {
-    if (order.cancelQueued) return;
+    if (order.cancelQueued || (order.cancelAttempts ?? 0) >= MAX_CANCEL_ATTEMPTS) return;
     order.cancelQueued = true;
-    this.d.scheduler.enqueueCancelByCloid({ asset: order.rec.asset, cloid: order.cloid, coin: order.market });
+    order.cancelAttempts = (order.cancelAttempts ?? 0) + 1;
+    this.d.scheduler.enqueueCancelByCloid({ asset: order.rec.asset, cloid: order.cloid, coin: order.market, order });
   }
 
   /**

@@ -251,6 +251,14 @@ export function createHotPath(deps: HotPathDeps) {
       if (!s.up) readiness.set('positionsSynced', false);
       emit({ type: 'socket', at: s.at, up: s.up });
     },
+    /**
+     * The venue's open orders (openOrders), after a reconnect or on a timer: orders of ours out
+     * longer than expiresAfter (+1 s) and not open there are settled, so no market stays pending
+     * on an order that cannot exist. Call it after the missed fills were replayed.
+     */
+    onOpenOrders(s: { orders: { oid: number; cloid?: string | null }[]; at: number }): void {
+      tracker.post({ type: 'reconcile', open: s.orders, at: s.at, olderThanMs: cfg.executor.expiresAfterMs + 1_000 });
+    },
     /** The session workflow's word for READY-TRADING. */
     setTradingAllowed(allowed: boolean): void {
       readiness.set('tradingAllowed', allowed);

@@ -34,6 +34,10 @@ export interface PendingOrder {
   expectedFillFx: bigint | undefined;
   /** pending size currently counted in the exposure book (0 for reduce-only, and after release) */
   heldFx: bigint;
-  /** cancel already enqueued (HardStop) */
+  /** a cancel is enqueued or in flight (HardStop) */
   cancelQueued: boolean;
+  /** cancels sent for it so far (a failed cancel of a live order is retried a bounded number of times) */
+  cancelAttempts?: number;
+  /** when the order's post left (ms), for reconciliation of unknown outcomes */
+  sentAt?: number;
 }

@@ -26,7 +26,8 @@ export type TrackerMsg =
   | { type: 'resting'; order: PendingOrder; oid: number; at: number }
   | { type: 'filledAck'; order: PendingOrder; oid: number; totalSz: string; at: number }
   | { type: 'rejected'; order: PendingOrder; reason: string; at: number }
-  | { type: 'cancelAck'; cloid: string; ok: boolean; at: number; error?: string }
+  | { type: 'cancelAck'; cloid: string; order?: PendingOrder; ok: boolean; at: number; error?: string }
+  | { type: 'reconcile'; open: { oid: number; cloid?: string | null }[]; at: number; olderThanMs: number }
   | { type: 'unknownOutcome'; orders: PendingOrder[]; at: number }
   | { type: 'positions'; positions: { coin: string; szi: string }[]; at: number };
 
@@ -220,6 +221,7 @@ export class PositionTracker {
           // Not registered (cleaned up, or its deferred registration was refused under HardStop),
           // yet on the book: it must not stay there.
           m.order.oid = m.oid;
+          m.order.state = 'resting';
           if (!m.order.reduceOnly && !m.order.cancelQueued && this.latch.isTriggered()) this.hooks.onLiveWhileStopped?.(m.order);
           return;
         }
@@ -246,14 +248,40 @@ export class PositionTracker {
       }
       case 'cancelAck': {
         const o = this.orders.get(m.cloid);
-        if (o && m.ok) this.finish(o, { type: 'cancelled', at: m.at, cloid: o.cloid, coin: o.market, reason: 'cancel' }, m.at);
+        if (o && m.ok) return this.finish(o, { type: 'cancelled', at: m.at, cloid: o.cloid, coin: o.market, reason: 'cancel' }, m.at);
+        const tgt = o ?? m.order;
+        if (!m.ok && tgt) {
+          // The cancel missed (e.g. it overtook the order's own post). If the order is on the book
+          // while HardStop holds, cancel it again (bounded by the executor).
+          tgt.cancelQueued = false;
+          if (tgt.state === 'resting' && (o !== undefined || tgt.oid !== undefined)) this.liveCheck(tgt);
+        }
         return;
       }
+      case 'reconcile':
+        return this.onReconcile(m.open, m.at, m.olderThanMs);
       case 'unknownOutcome':
         for (const o of m.orders) if (this.orders.get(o.cloid) === o && o.state === 'inflight') o.state = 'unknown';
         return;
       case 'positions':
         return this.onPositions(m.positions);
+    }
+  }
+
+  /**
+   * Reconciliation against the venue's open orders (after a reconnect or a post with an unknown
+   * outcome): an order of ours that has been out longer than `olderThanMs` (≥ expiresAfter, so it can
+   * no longer land) and is not open on the venue is settled as gone. Positions come from the
+   * separate positions snapshot.
+   */
+  private onReconcile(open: { oid: number; cloid?: string | null }[], at: number, olderThanMs: number): void {
+    const oids = new Set(open.map((x) => x.oid));
+    const cloids = new Set(open.map((x) => x.cloid).filter((c): c is string => !!c));
+    for (const o of [...this.orders.values()]) {
+      if (o.state === 'queued' || o.state === 'inflight') continue;
+      if (at - (o.sentAt ?? o.acceptedAt) < olderThanMs) continue;
+      if (cloids.has(o.cloid) || (o.oid !== undefined && oids.has(o.oid))) continue;
+      this.finish(o, { type: 'cancelled', at, cloid: o.cloid, coin: o.market, reason: 'reconciled:notOpen' }, at);
     }
   }
 

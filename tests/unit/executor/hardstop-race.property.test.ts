@@ -213,7 +213,7 @@ class Run {
     for (const o of h.scheduler.queuedOrders()) live.add(o);
     for (const p of h.transport.open()) for (const w of postOrders(p)) live.add(this.order(w.cloid!)!);
     for (const m of h.tracker.queuedMessages()) {
-      if ('order' in m) live.add(m.order);
+      if ('order' in m && m.order) live.add(m.order);
       if (m.type === 'unknownOutcome') for (const o of m.orders) live.add(o);
     }
     for (const c of h.tracker.allPendingCloids()) live.add(h.tracker.getOrder(c)!);
