@@ -1,0 +1,83 @@
+import { HardStopLatch } from '../../../src/executor/latch';
+import type { ExecutionEvent } from '../../../src/risk/execution-events';
+import { formatNotional, parseFixed, usdToNotional } from '../../../src/state/fixed';
+import { manualSchedule } from '../../../src/state/mailbox';
+import { MarketStateCache } from '../../../src/state/market-state';
+import { PositionTracker } from '../../../src/state/position-tracker';
+
+function setup() {
+  const markets = new MarketStateCache(10_000);
+  markets.define({ coin: 'BTC', asset: 0, szDecimals: 5 });
+  markets.define({ coin: 'ETH', asset: 1, szDecimals: 4 });
+  const events: ExecutionEvent[] = [];
+  const t = new PositionTracker(markets, new HardStopLatch(), { onEvent: (e) => events.push(e) }, manualSchedule);
+  let tid = 1;
+  const fill = (coin: string, side: 'B' | 'A', sz: string, px: string, closedPnl = '0', fee = '0.01', t0 = tid++) =>
+    t.post({ type: 'fill', fill: { coin, px, sz, side, tid: t0, oid: 1, fee, closedPnl, time: 0 } });
+  return { markets, t, events, fill };
+}
+
+describe('PositionTracker', () => {
+  test('fills move the position; a duplicate fill (same coin + tid) counts once', () => {
+    const s = setup();
+    s.fill('BTC', 'B', '0.002', '97000', '0', '0.01', 7);
+    s.fill('BTC', 'B', '0.002', '97000', '0', '0.01', 7);
+    s.t.drain();
+    expect(s.t.allPositions()).toEqual([{ coin: 'BTC', szi: '0.002' }]);
+    expect(s.t.stats.duplicateFills).toBe(1);
+    expect(s.events.filter((e) => e.type === 'filled')).toHaveLength(1);
+  });
+
+  test('a round trip emits one tradeClosed with entry notional, gross pnl and fees', () => {
+    const s = setup();
+    s.fill('ETH', 'A', '0.01', '3600');
+    s.fill('ETH', 'A', '0.01', '3610');
+    s.fill('ETH', 'B', '0.02', '3590', '0.3');
+    s.t.drain();
+    const tc = s.events.filter((e) => e.type === 'tradeClosed');
+    expect(tc).toEqual([expect.objectContaining({ coin: 'ETH', entryNotionalUsd: '72.1', realizedPnlUsd: '0.3', feesUsd: '0.03' })]);
+    expect(s.t.hasPosition('ETH')).toBe(false);
+  });
+
+  test('a flip closes the trade and opens the next one', () => {
+    const s = setup();
+    s.fill('BTC', 'B', '0.001', '100000');
+    s.fill('BTC', 'A', '0.003', '101000', '1');
+    s.fill('BTC', 'B', '0.002', '100000', '2');
+    s.t.drain();
+    const tc = s.events.filter((e) => e.type === 'tradeClosed') as Extract<ExecutionEvent, { type: 'tradeClosed' }>[];
+    expect(tc.map((x) => [x.entryNotionalUsd, x.realizedPnlUsd])).toEqual([
+      ['100', '1'],
+      ['202', '2'],
+    ]);
+  });
+
+  test('exposure: each market at its own mark, re-priced incrementally when its mark moves', () => {
+    const s = setup();
+    s.t.post({ type: 'positions', positions: [{ coin: 'BTC', szi: '-0.01' }, { coin: 'ETH', szi: '0.5' }], at: 0 });
+    s.t.drain();
+    expect(s.t.exposure.unpricedExposed).toBe(2); // no marks yet: the total is unknown
+    s.markets.updateCtx('BTC', { markPx: '100000' }, 0);
+    s.markets.updateCtx('ETH', { markPx: '4000' }, 0);
+    expect(s.t.exposure.unpricedExposed).toBe(0);
+    expect(formatNotional(s.t.totalNotional())).toBe('3000');
+    s.markets.updateCtx('ETH', { markPx: '4000.123456789' }, 0); // more decimals than kept: rounded up
+    expect(formatNotional(s.t.totalNotional())).toBe('3000.061728395');
+    expect(s.t.positionNotional(s.markets.get('BTC')!)).toBe(usdToNotional('1000'));
+    // a later snapshot without ETH means ETH is flat
+    s.t.post({ type: 'positions', positions: [{ coin: 'BTC', szi: '-0.01' }], at: 1 });
+    s.t.drain();
+    expect(s.t.allPositions()).toEqual([{ coin: 'BTC', szi: '-0.01' }]);
+    expect(formatNotional(s.t.totalNotional())).toBe('1000');
+  });
+
+  test('malformed feed values are counted and never trusted', () => {
+    const s = setup();
+    s.markets.updateCtx('BTC', { markPx: '1e5' }, 0);
+    s.markets.updateCtx('BTC', { markPx: '0' }, 0);
+    s.markets.updateMids({ BTC: 'NaN' }, 0);
+    expect(s.markets.malformed).toBe(3);
+    expect(s.markets.get('BTC')!.markFx).toBeNull();
+    expect(parseFixed('97000.5')).toBe(9700050000000n);
+  });
+});
