@@ -120,6 +120,11 @@ export class BatchScheduler {
     return { cancels: this.cloidCancels.length + this.oidCancels.length, reduceOnly: this.reduceOnly.length, newOrders: this.newOrders.length };
   }
 
+  /** Queued cancels by cloid (tests and invariants). */
+  queuedCloidCancels(): CloidCancel[] {
+    return [...this.cloidCancels];
+  }
+
   /** Queued orders (tests and invariants). */
   queuedOrders(): PendingOrder[] {
     return [...this.reduceOnly, ...this.newOrders];

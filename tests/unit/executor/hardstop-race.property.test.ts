@@ -13,6 +13,7 @@
  *     queue, or registered);
  *  4. exposure is never leaked: each market's pending size equals what its live orders hold;
  *  5. after the trigger no new order is registered while still queued (purged or refused);
+ *  6. after the trigger every new order seen resting on the book has a cancel queued or in flight;
  * and at the end: every dropped order was cleaned up and never sent, and once everything settles
  * no market is pending and nothing is held.
  *
@@ -31,6 +32,7 @@ type Cmd =
   | { t: 'tick' }
   | { t: 'tickTriggerMid'; where: 'afterDequeue' | 'duringFormat' }
   | { t: 'respond'; k: number; mode: number }
+  | { t: 'respondLast'; mode: number }
   | { t: 'fill'; k: number; part: boolean }
   | { t: 'update'; k: number; status: 'open' | 'canceled' | 'filled' | 'reduceOnlyRejected' }
   | { t: 'trigger' };
@@ -46,13 +48,15 @@ const mkSignal = (m: number, buy: boolean, ro: boolean) => ({
 });
 
 const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ t: fc.constant('signal' as const), m: fc.nat(2), buy: fc.boolean(), ro: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('signal' as const), m: fc.nat(2), buy: fc.boolean(), ro: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('reentrant' as const), m: fc.nat(2), buy: fc.boolean(), ro: fc.boolean() }) },
-  { weight: 5, arbitrary: fc.constant({ t: 'process' as const }) },
-  { weight: 4, arbitrary: fc.constant({ t: 'tick' as const }) },
+  { weight: 7, arbitrary: fc.constant({ t: 'process' as const }) },
+  { weight: 5, arbitrary: fc.constant({ t: 'tick' as const }) },
   // the trigger fires between the scheduler handing out a batch and the signing (seed round 4 #2)
   { weight: 1, arbitrary: fc.record({ t: fc.constant('tickTriggerMid' as const), where: fc.constantFrom('afterDequeue' as const, 'duringFormat' as const) }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('respond' as const), k: fc.nat(7), mode: fc.nat(4) }) },
+  // answers overtaking earlier posts (a cancel answered before the order it cancels)
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('respondLast' as const), mode: fc.nat(4) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('fill' as const), k: fc.nat(7), part: fc.boolean() }) },
   {
     weight: 2,
@@ -143,6 +147,13 @@ class Run {
         await macrotask();
         return;
       }
+      case 'respondLast': {
+        const open = h.transport.open();
+        if (open.length === 0) return;
+        this.respond(open[open.length - 1], c.mode);
+        await macrotask();
+        return;
+      }
       case 'fill': {
         const sent = this.sentOrders().filter((o) => o.filledFx < o.sizeFx);
         if (sent.length === 0) return;
@@ -186,6 +197,17 @@ class Run {
       return { error: 'Order could not immediately match against any resting orders. asset=0' };
     });
     p.resolve({ status: 'ok', response: { type: 'order', data: { statuses } } } as ExchangeResponseLike);
+  }
+
+  /** a cancel for this cloid is queued, in flight, or its answer is waiting in the tracker's queue */
+  cancelPending(cloid: string): boolean {
+    const h = this.h;
+    if (h.scheduler.queuedCloidCancels().some((x) => x.cloid === cloid)) return true;
+    for (const p of h.transport.open()) {
+      const a = p.req.action as { type: string; cancels?: { cloid?: string }[] };
+      if (a.type === 'cancelByCloid' && a.cancels?.some((x) => x.cloid === cloid)) return true;
+    }
+    return h.tracker.queuedMessages().some((m) => m.type === 'cancelAck' && m.cloid === cloid);
   }
 
   /** the invariants that must hold between any two steps */
@@ -232,6 +254,8 @@ class Run {
         const o = h.tracker.getOrder(c)!;
         if (!o.reduceOnly && o.state === 'queued') fail(`new order ${c} registered and queued after the trigger`);
         if (!o.reduceOnly && this.registeredAtTrigger && !this.registeredAtTrigger.has(c)) fail(`new order ${c} registered after the trigger`);
+        // 6. a new order on the book while HardStop holds has its cancel queued or in flight
+        if (!o.reduceOnly && o.state === 'resting' && (o.cancelAttempts ?? 0) < 3 && !this.cancelPending(c)) fail(`resting new order ${c} has no cancel after the trigger`);
       }
     }
   }
@@ -292,7 +316,7 @@ test(`HardStop race: ${RUNS} random interleavings keep every invariant`, async (
   let droppedTotal = 0;
   let deferredTotal = 0;
   await fc.assert(
-    fc.asyncProperty(fc.array(cmdArb, { minLength: 1, maxLength: 40 }), fc.option(fc.nat(), { freq: 10 }), async (cmds, triggerAt) => {
+    fc.asyncProperty(fc.array(cmdArb, { minLength: 1, maxLength: 60 }), fc.option(fc.nat(), { freq: 10 }), async (cmds, triggerAt) => {
       const run = new Run();
       // make sure the trigger lands at an arbitrary point in most runs
       const seq: Cmd[] = [...cmds];
@@ -318,4 +342,54 @@ test(`HardStop race: ${RUNS} random interleavings keep every invariant`, async (
   expect(triggeredRuns).toBeGreaterThan(RUNS / 2);
   expect(droppedTotal).toBeGreaterThan(0);
   expect(deferredTotal).toBeGreaterThan(0);
+}, 300_000);
+
+const RUNS_INFLIGHT = Number(process.env.HLX_RACE_RUNS_INFLIGHT ?? 5_000);
+
+/**
+ * Directed: orders are in flight when the trigger fires, then responses, cancels, order updates and
+ * actor steps interleave at random — cancels that overtake their orders, orders that rest after the
+ * stop, deferred registrations refused under the latch.
+ */
+test(`HardStop race, orders in flight at the trigger: ${RUNS_INFLIGHT} interleavings`, async () => {
+  const after: fc.Arbitrary<Cmd> = fc.oneof(
+    { weight: 4, arbitrary: fc.constant({ t: 'process' as const }) },
+    { weight: 3, arbitrary: fc.constant({ t: 'tick' as const }) },
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('respond' as const), k: fc.nat(7), mode: fc.nat(4) }) },
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('respondLast' as const), mode: fc.nat(4) }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('fill' as const), k: fc.nat(7), part: fc.boolean() }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('update' as const), k: fc.nat(7), status: fc.constantFrom('open' as const, 'canceled' as const, 'filled' as const) }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('signal' as const), m: fc.nat(2), buy: fc.boolean(), ro: fc.boolean() }) },
+  );
+  const prefix: fc.Arbitrary<Cmd[]> = fc.array(
+    fc.oneof(
+      fc.record({ t: fc.constant('signal' as const), m: fc.nat(2), buy: fc.boolean(), ro: fc.constant(false) }),
+      fc.record({ t: fc.constant('reentrant' as const), m: fc.nat(2), buy: fc.boolean(), ro: fc.constant(false) }),
+      fc.constant({ t: 'tick' as const }),
+      fc.constant({ t: 'process' as const }),
+    ),
+    { minLength: 2, maxLength: 8 },
+  );
+  let restedAfterStop = 0;
+  await fc.assert(
+    fc.asyncProperty(prefix, fc.array(after, { minLength: 1, maxLength: 30 }), async (pre, post) => {
+      const run = new Run();
+      const seq: Cmd[] = [...pre, { t: 'tick' }, { t: 'trigger' }, ...post];
+      for (let i = 0; i < seq.length; i++) {
+        await run.step(seq[i]);
+        run.check(`after step ${i} (${seq[i].t})`);
+        for (const o of run.h.accepted) if (!o.reduceOnly && o.state === 'resting' && (o.cancelAttempts ?? 0) > 1) restedAfterStop++;
+      }
+      await run.settle();
+      run.final();
+    }),
+    {
+      numRuns: RUNS_INFLIGHT,
+      seed: process.env.HLX_RACE_SEED ? Number(process.env.HLX_RACE_SEED) : undefined,
+      path: process.env.HLX_RACE_PATH,
+      endOnFailure: true,
+    },
+  );
+  // the retried-cancel path really ran
+  expect(restedAfterStop).toBeGreaterThan(0);
 }, 300_000);
