@@ -242,8 +242,8 @@ export function createHotPath(deps: HotPathDeps) {
     },
     /** clearinghouseState positions; required at start and after every reconnect before trading resumes */
     onPositions(s: PositionsSnapshot): void {
-      tracker.post({ type: 'positions', positions: s.positions, at: s.at });
-      readiness.set('positionsSynced', true);
+      // READY only once the snapshot is applied, not when it is merely queued
+      tracker.post({ type: 'positions', positions: s.positions, at: s.at, applied: () => readiness.set('positionsSynced', true) });
     },
     onSocketState(s: SocketState): void {
       readiness.set('socketUp', s.up);

@@ -29,7 +29,7 @@ export type TrackerMsg =
   | { type: 'cancelAck'; cloid: string; order?: PendingOrder; ok: boolean; at: number; error?: string }
   | { type: 'reconcile'; open: { oid: number; cloid?: string | null }[]; at: number; olderThanMs: number }
   | { type: 'unknownOutcome'; orders: PendingOrder[]; at: number }
-  | { type: 'positions'; positions: { coin: string; szi: string }[]; at: number };
+  | { type: 'positions'; positions: { coin: string; szi: string }[]; at: number; applied?: () => void };
 
 export interface TrackerHooks {
   /** every ExecutionEvent the tracker derives (fills with intended price, trades closed, terminal states) */
@@ -264,7 +264,9 @@ export class PositionTracker {
         for (const o of m.orders) if (this.orders.get(o.cloid) === o && o.state === 'inflight') o.state = 'unknown';
         return;
       case 'positions':
-        return this.onPositions(m.positions);
+        this.onPositions(m.positions);
+        m.applied?.();
+        return;
     }
   }
 

@@ -57,6 +57,8 @@ describe('createHotPath with the demo strategy against an in-process venue', () 
     await b.run(1000);
     expect(b.venue.requests).toHaveLength(0);
     b.ready();
+    expect(b.hp.status().readiness.positionsSynced).toBe(false); // queued, not yet applied
+    await new Promise((r) => setImmediate(r));
     expect(b.hp.status()).toMatchObject({ phase: 'READY_TRADING', ready: true });
   });
 
