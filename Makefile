@@ -10,6 +10,7 @@ help:
 	@echo "make test   - install what is missing, start a Temporal dev server, run every test"
 	@echo "make run    - an open-ended session (CONFIG=config/session.example.yaml)"
 	@echo "make bench  - run the benchmarks and write bench/RESULTS.md"
+	@echo "make sim    - run the embedded venue alone (SIM_ARGS=\"--port 8080 --seed 1\")"
 
 $(NODE_STAMP): package.json package-lock.json
 	@echo "==> installing Node packages (npm ci)"
@@ -30,6 +31,18 @@ typecheck: deps
 
 test: deps temporal typecheck
 	@npx tsx scripts/with-devserver.ts -- npx jest --ci $(JEST_ARGS)
+
+bench: deps temporal
+	@npx tsx bench/run-all.ts
+
+demo: deps temporal
+	@npx tsx src/cli/hlx.ts demo $(if $(KEEP),--keep,)
+
+run: deps temporal
+	@npx tsx src/cli/hlx.ts demo --run --config $(or $(CONFIG),config/session.example.yaml)
+
+sim: deps
+	@npx tsx src/cli/hlx.ts sim $(SIM_ARGS)
 
 clean:
 	rm -rf dist .run
