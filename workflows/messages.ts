@@ -1,0 +1,176 @@
+/**
+ * The messages of the trading-session workflow and the types every scope codes against:
+ * the CLI and the hot-path worker send these, the workflows handle them.
+ * Deterministic-safe: only @temporalio/workflow definitions and pure types.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { GoNoGoFigures, GoNoGoRule, GoNoGoRuleName } from '../src/risk/go-no-go';
+
+export { sessionWorkflowId, stopWorkflowId, hotPathTaskQueue, SESSION_WORKFLOW_TYPE, STOP_WORKFLOW_TYPE } from '../src/orchestration/ids';
+
+/** The session's phase as Temporal records it (also the TradingPhase search attribute). */
+export const SESSION_PHASES = ['STARTING', 'READY_TRADING', 'HARD_STOP', 'FLATTENING', 'STOPPED_FLAT', 'STOP_FAILED'] as const;
+export type SessionPhase = (typeof SESSION_PHASES)[number];
+
+/** A HardStop request. `reason` is normally a HardStopReason (src/risk/reasons.ts); anything else is kept as given. */
+export interface HardStopRequest {
+  reason: string;
+  source: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * A Go/No-Go checkpoint report (the RiskMonitor's GoNoGoVerdict). When `rule` is given the
+ * workflow re-derives the verdict from the figures too, and NO-GO wins if either says so.
+ */
+export interface CheckpointReport {
+  checkpoint: number;
+  verdict: 'GO' | 'NO_GO';
+  figures: GoNoGoFigures;
+  failed?: { rule: GoNoGoRuleName; actual: string; threshold: string }[];
+  rule?: GoNoGoRule;
+}
+
+export interface ResumeRequest {
+  note: string;
+  operator?: string;
+}
+
+/** Sent by the hot-path worker once its socket, marks and positions are ready. */
+export interface HotPathReadyReport {
+  /** free text naming the host/process (for the UI) */
+  hostId: string;
+  /** the queue its activities poll (normally hotPathTaskQueue(prefix, sessionId)) */
+  taskQueue?: string;
+  positions?: { coin: string; szi: string }[];
+}
+
+export interface PositionView {
+  coin: string;
+  szi: string;
+}
+
+export interface HardStopEntry {
+  reason: string;
+  source: string;
+  /** workflow time, ms since epoch */
+  at: number;
+  details?: Record<string, unknown>;
+}
+
+export interface StopRecord {
+  n: number;
+  workflowId: string;
+  reason: string;
+  startedAt: number;
+  endedAt?: number;
+  outcome?: StopOutcome;
+  attempts?: number;
+  remaining?: PositionView[];
+  openOrdersLeft?: number;
+  error?: string;
+}
+
+export type StopOutcome = 'STOPPED_FLAT' | 'STOP_FAILED';
+
+/** What `state` returns and `resume` / `hotPathReady` answer with. */
+export interface SessionState {
+  sessionId: string;
+  account: string;
+  strategyName: string;
+  markets: string[];
+  hotPathTaskQueue: string;
+  phase: SessionPhase;
+  /** the hot path reported ready (and not since stopped) */
+  hotPath: { ready: boolean; hostId?: string; reportedAt?: number };
+  /** the first HardStop of the current stop; cleared by a resume */
+  hardStop?: HardStopEntry;
+  /** HardStops that arrived while one was already in force (recorded, not acted on); capped */
+  laterHardStops: HardStopEntry[];
+  /** stop sequences of this session (capped to the last few) */
+  stops: StopRecord[];
+  /** how many stop sequences were ever started (ids are `<sessionId>-stop-<n>`) */
+  stopCount: number;
+  /** last positions the workflow saw (from the stop sequence or the hot path's ready report) */
+  positions: PositionView[];
+  checkpoints: (CheckpointReport & { at: number; effectiveVerdict: 'GO' | 'NO_GO' })[];
+  goNoGo?: 'GO' | 'NO_GO';
+  resumes: { note: string; operator?: string; at: number }[];
+  /** human steps of the current/last stop, for the UI */
+  stepsDone: string[];
+  /** how many times this session continued-as-new */
+  generation: number;
+  updatedAt: number;
+}
+
+/** Options of the stop sequence; every field has a default (src/orchestration/stop-plan.ts). */
+export interface StopOptions {
+  /** flatten+confirm rounds before STOP_FAILED */
+  maxFlattenAttempts?: number;
+  /** backoff between rounds */
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  backoffFactor?: number;
+  /** schedule-to-close of the latch call on the hot-path host; a timeout means "host gone" */
+  latchTimeoutMs?: number;
+  /** IOC price offset from the mark, in bps (buy up, sell down) */
+  aggressionBps?: number;
+  /** start-to-close of each venue activity */
+  activityTimeoutMs?: number;
+  /** task queue of the stop activities (default taskQueues.stop) */
+  stopTaskQueue?: string;
+}
+
+export interface TradingSessionInput {
+  account: string;
+  strategyName: string;
+  sessionId: string;
+  markets: string[];
+  hotPathTaskQueue: string;
+  stop?: StopOptions;
+  /** the stop workflow's task queue (default: the session's own) */
+  stopWorkflowTaskQueue?: string;
+  /** state carried over continue-as-new */
+  carried?: SessionState;
+}
+
+export interface StopSequenceInput {
+  sessionId: string;
+  account: string;
+  n: number;
+  reason: string;
+  source: string;
+  hotPathTaskQueue: string;
+  options?: StopOptions;
+}
+
+export interface StopSequenceResult {
+  outcome: StopOutcome;
+  attempts: number;
+  latch: 'engaged' | 'host-gone';
+  cancelled: number;
+  ordersSent: number;
+  remaining: PositionView[];
+  openOrdersLeft: number;
+  steps: string[];
+  error?: string;
+}
+
+/** Activities of the hot-path host (activities/hotpath.ts, OPERATOR), on hotPathTaskQueue(prefix, sessionId). */
+export interface HotPathActivities {
+  engageHotPathLatch(req: { reason: string; source: string }): Promise<{ engaged: boolean; cancelsEnqueued: number }>;
+  hotPathStatus(): Promise<unknown>;
+}
+
+export const hardStopSignal = defineSignal<[HardStopRequest]>('hardStop');
+export const checkpointSignal = defineSignal<[CheckpointReport]>('checkpoint');
+export const stateQuery = defineQuery<SessionState>('state');
+/** Accepted only in STOPPED_FLAT and with a non-empty note; returns the state after the resume. */
+export const resumeUpdate = defineUpdate<SessionState, [ResumeRequest]>('resume');
+/**
+ * The hot path reports ready. Returns the state: a session that is stopping or stopped stays so
+ * (phase tells the hot path not to trade) until an operator resumes it.
+ */
+export const hotPathReadyUpdate = defineUpdate<SessionState, [HotPathReadyReport]>('hotPathReady');
+/** The hot path lost readiness (socket down, process shutting down): the session leaves READY_TRADING. */
+export const hotPathNotReadySignal = defineSignal<[{ hostId: string; why: string }]>('hotPathNotReady');
