@@ -60,7 +60,6 @@ export async function captureWorkflowPage(opts: UiCaptureOptions): Promise<UiCap
     let missing = opts.expectTexts;
     // the UI renders the event history asynchronously; poll the page text until all are there
     while (Date.now() < deadline) {
-      // runs in the page; typed loosely because tsconfig has no DOM lib
       text = await page.innerText('body');
       missing = opts.expectTexts.filter((t) => !text.includes(t));
       if (missing.length === 0) break;
