@@ -1,0 +1,108 @@
+/**
+ * What the hot-path worker and the operator CLI share to reach a trading session on Temporal:
+ * the Temporal connection from temporal.yaml (+ TEMPORAL_* overrides), the session's identity
+ * derived from the session config, and the workflow's start input.
+ */
+import * as fs from 'node:fs';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import type { SessionConfig } from '../src/config/session';
+import { loadTemporalYaml, resolveTemporalConnection, type TemporalConnectionSettings, type TemporalYaml } from '../src/config/temporal';
+import { hotPathTaskQueue, sessionWorkflowId } from '../src/orchestration/ids';
+import type { TradingSessionInput } from '../workflows/messages';
+
+export type TaskQueues = TemporalYaml['taskQueues'];
+
+/**
+ * Task queues, overridable from the environment so tests and parallel deployments can isolate
+ * their workers: HLX_TASK_QUEUE_SESSION, HLX_TASK_QUEUE_STOP, HLX_TASK_QUEUE_HOTPATH_PREFIX.
+ */
+export function taskQueuesFrom(yaml: TemporalYaml, env: NodeJS.ProcessEnv = process.env): TaskQueues {
+  return {
+    session: env.HLX_TASK_QUEUE_SESSION || yaml.taskQueues.session,
+    stop: env.HLX_TASK_QUEUE_STOP || yaml.taskQueues.stop,
+    hotPathPrefix: env.HLX_TASK_QUEUE_HOTPATH_PREFIX || yaml.taskQueues.hotPathPrefix,
+  };
+}
+
+export interface SessionIdentity {
+  account: string;
+  strategyName: string;
+  /** = the session workflow id */
+  sessionId: string;
+  hotPathTaskQueue: string;
+}
+
+/** The strategy name is `session.id` when the config names the session, else the strategy kind. */
+export function sessionIdentity(cfg: SessionConfig, queues: TaskQueues): SessionIdentity {
+  const account = cfg.account.address.toLowerCase();
+  const strategyName = cfg.session.id ?? cfg.strategy.kind;
+  const sessionId = sessionWorkflowId(account, strategyName);
+  return { account, strategyName, sessionId, hotPathTaskQueue: hotPathTaskQueue(queues.hotPathPrefix, sessionId) };
+}
+
+export function sessionInput(cfg: SessionConfig, queues: TaskQueues): TradingSessionInput {
+  const id = sessionIdentity(cfg, queues);
+  return {
+    account: id.account,
+    strategyName: id.strategyName,
+    sessionId: id.sessionId,
+    markets: [...cfg.markets],
+    hotPathTaskQueue: id.hotPathTaskQueue,
+    stop: { stopTaskQueue: queues.stop },
+    stopWorkflowTaskQueue: queues.stop,
+  };
+}
+
+function connectOptions(s: TemporalConnectionSettings): ConnectionOptions & NativeConnectionOptions {
+  const o: ConnectionOptions & NativeConnectionOptions = { address: s.address };
+  if (s.apiKey) o.apiKey = s.apiKey;
+  if (s.tls === true) o.tls = true;
+  else if (s.tls) {
+    o.tls = { clientCertPair: { crt: fs.readFileSync(s.tls.clientCertPath!), key: fs.readFileSync(s.tls.clientKeyPath!) } };
+  }
+  return o;
+}
+
+export interface TemporalHandles {
+  settings: TemporalConnectionSettings;
+  yaml: TemporalYaml;
+  queues: TaskQueues;
+  client: Client;
+  connection: Connection;
+  /** only when asked for (workers need it; CLI commands do not) */
+  nativeConnection?: NativeConnection;
+  close(): Promise<void>;
+}
+
+export class TemporalUnreachableError extends Error {
+  override name = 'TemporalUnreachableError';
+}
+
+/** Connects a client (and a worker connection when `native`); a failure names the address. */
+export async function connectTemporal(opts: { native?: boolean; yaml?: TemporalYaml; connectTimeoutMs?: number } = {}): Promise<TemporalHandles> {
+  const yaml = opts.yaml ?? loadTemporalYaml();
+  const settings = resolveTemporalConnection(yaml);
+  const co = connectOptions(settings);
+  let connection: Connection;
+  let nativeConnection: NativeConnection | undefined;
+  try {
+    connection = await Connection.connect({ ...co, connectTimeout: opts.connectTimeoutMs ?? 5_000 });
+    if (opts.native) nativeConnection = await NativeConnection.connect(co);
+  } catch (e) {
+    throw new TemporalUnreachableError(`cannot reach Temporal at ${settings.address} (profile ${settings.profile}): ${(e as Error).message}`);
+  }
+  const client = new Client({ connection, namespace: settings.namespace });
+  return {
+    settings,
+    yaml,
+    queues: taskQueuesFrom(yaml),
+    client,
+    connection,
+    nativeConnection,
+    async close() {
+      await connection.close().catch(() => {});
+      await nativeConnection?.close().catch(() => {});
+    },
+  };
+}
