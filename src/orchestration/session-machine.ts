@@ -1,0 +1,286 @@
+/**
+ * The trading session's decisions as pure functions over SessionState. The workflow
+ * (workflows/trading-session.ts) only feeds them messages and the workflow clock and carries out
+ * what they return, so every rule here is unit-tested without Temporal.
+ * Pure: no Node built-ins, no I/O, no clock, no randomness.
+ */
+import DecimalBase from 'decimal.js';
+import type { GoNoGoFigures, GoNoGoRule } from '../risk/go-no-go';
+import { isHardStopReason } from '../risk/reasons';
+import type {
+  CheckpointReport,
+  HardStopEntry,
+  HardStopRequest,
+  HotPathReadyReport,
+  ResumeRequest,
+  SessionPhase,
+  SessionState,
+  StopSequenceResult,
+  TradingSessionInput,
+} from '../../workflows/messages';
+
+const D = DecimalBase.clone({ precision: 40 });
+
+/** Histories stay small across continue-as-new: keep only the tail of each list. */
+export const KEEP_LATER_HARDSTOPS = 20;
+export const KEEP_STOPS = 10;
+export const KEEP_CHECKPOINTS = 20;
+export const KEEP_RESUMES = 10;
+
+/** Phases in which a stop is in force and trading must not happen. */
+export const STOPPING_PHASES: readonly SessionPhase[] = ['HARD_STOP', 'FLATTENING'];
+export const STOPPED_PHASES: readonly SessionPhase[] = ['STOPPED_FLAT', 'STOP_FAILED'];
+
+export function mayTrade(phase: SessionPhase): boolean {
+  return phase === 'READY_TRADING';
+}
+
+export function initialState(input: TradingSessionInput, now: number): SessionState {
+  if (input.carried) {
+    // Continue-as-new: the state is the previous run's, one generation on.
+    return { ...input.carried, generation: input.carried.generation + 1, updatedAt: now };
+  }
+  return {
+    sessionId: input.sessionId,
+    account: input.account,
+    strategyName: input.strategyName,
+    markets: [...input.markets],
+    hotPathTaskQueue: input.hotPathTaskQueue,
+    phase: 'STARTING',
+    hotPath: { ready: false },
+    laterHardStops: [],
+    stops: [],
+    stopCount: 0,
+    positions: [],
+    checkpoints: [],
+    resumes: [],
+    stepsDone: [],
+    generation: 0,
+    updatedAt: now,
+  };
+}
+
+function tail<T>(xs: T[], n: number): T[] {
+  return xs.length > n ? xs.slice(xs.length - n) : xs;
+}
+
+/** A reason as given when it is one of ours; otherwise kept verbatim (never dropped: fail closed). */
+export function normaliseReason(reason: unknown): string {
+  if (typeof reason !== 'string' || reason.trim() === '') return 'Operator';
+  if (isHardStopReason(reason)) return reason;
+  const known = ['CumulativeLoss', 'ConsecutiveLosses', 'RejectBurst', 'SlippageAnomaly', 'SocketDisconnected', 'NoGo', 'Operator'];
+  const hit = known.find((k) => k.toLowerCase() === reason.trim().toLowerCase());
+  return hit ?? reason.trim();
+}
+
+export interface HardStopDecision {
+  state: SessionState;
+  /** start a new stop sequence now */
+  startStop: boolean;
+}
+
+/**
+ * The first HardStop wins: it moves the session to HARD_STOP and starts a stop. While a stop is
+ * in force, or the session is already STOPPED_FLAT, later ones are only recorded. From
+ * STOP_FAILED a new HardStop is the operator's way to try the stop again.
+ */
+export function onHardStop(state: SessionState, req: HardStopRequest, now: number): HardStopDecision {
+  const entry: HardStopEntry = {
+    reason: normaliseReason(req?.reason),
+    source: typeof req?.source === 'string' && req.source !== '' ? req.source : 'unknown',
+    at: now,
+    ...(req?.details && typeof req.details === 'object' ? { details: req.details } : {}),
+  };
+  if (state.phase === 'STARTING' || state.phase === 'READY_TRADING' || state.phase === 'STOP_FAILED') {
+    return {
+      state: { ...state, phase: 'HARD_STOP', hardStop: entry, stepsDone: [`HardStop ${entry.reason} from ${entry.source}`], updatedAt: now },
+      startStop: true,
+    };
+  }
+  return {
+    state: { ...state, laterHardStops: tail([...state.laterHardStops, entry], KEEP_LATER_HARDSTOPS), updatedAt: now },
+    startStop: false,
+  };
+}
+
+/** The verdict of a rule row applied to reported figures (the same comparisons as src/risk/go-no-go.ts). */
+export function verdictFromFigures(figures: GoNoGoFigures, rule: GoNoGoRule): 'GO' | 'NO_GO' {
+  const ok =
+    new D(figures.meanEdgeBps).gte(rule.minMeanEdgeBps) &&
+    new D(figures.meanSlippageBps).lte(rule.maxMeanSlippageBps) &&
+    new D(figures.pnlCumulativeUsd).gte(rule.minPnlCumulativeUsd);
+  return ok ? 'GO' : 'NO_GO';
+}
+
+/** NO-GO if the report says so, if its own rule says so, or if the report is unreadable (fail closed). */
+export function effectiveVerdict(report: CheckpointReport): 'GO' | 'NO_GO' {
+  if (!report || report.verdict !== 'GO') return 'NO_GO';
+  if (report.rule) {
+    try {
+      return verdictFromFigures(report.figures, report.rule);
+    } catch {
+      return 'NO_GO';
+    }
+  }
+  return 'GO';
+}
+
+export interface CheckpointDecision {
+  state: SessionState;
+  /** a NO-GO: the workflow treats it as a HardStop with reason NoGo */
+  hardStop?: HardStopRequest;
+}
+
+export function onCheckpoint(state: SessionState, report: CheckpointReport, now: number): CheckpointDecision {
+  const verdict = effectiveVerdict(report);
+  const next: SessionState = {
+    ...state,
+    checkpoints: tail([...state.checkpoints, { ...report, at: now, effectiveVerdict: verdict }], KEEP_CHECKPOINTS),
+    goNoGo: verdict,
+    updatedAt: now,
+  };
+  if (verdict === 'NO_GO') {
+    return {
+      state: next,
+      hardStop: { reason: 'NoGo', source: 'go-no-go', details: { checkpoint: report?.checkpoint, failed: report?.failed ?? [] } },
+    };
+  }
+  return { state: next };
+}
+
+/** The resume validator: a reason to reject, or null to accept. */
+export function resumeRejection(state: SessionState, req: ResumeRequest): string | null {
+  if (state.phase !== 'STOPPED_FLAT') {
+    return `resume is only accepted in STOPPED_FLAT; the session is ${state.phase}`;
+  }
+  if (!req || typeof req.note !== 'string' || req.note.trim() === '') {
+    return 'resume needs a non-empty operator note';
+  }
+  return null;
+}
+
+export function onResume(state: SessionState, req: ResumeRequest, now: number): SessionState {
+  const rejection = resumeRejection(state, req);
+  if (rejection) throw new Error(rejection);
+  return {
+    ...state,
+    phase: 'READY_TRADING',
+    hardStop: undefined,
+    resumes: tail([...state.resumes, { note: req.note.trim(), ...(req.operator ? { operator: req.operator } : {}), at: now }], KEEP_RESUMES),
+    stepsDone: [`resumed: ${req.note.trim()}`],
+    updatedAt: now,
+  };
+}
+
+/** The hot path is ready: STARTING becomes READY_TRADING; a stopping or stopped session stays as it is. */
+export function onHotPathReady(state: SessionState, report: HotPathReadyReport, now: number): SessionState {
+  const phase: SessionPhase = state.phase === 'STARTING' ? 'READY_TRADING' : state.phase;
+  return {
+    ...state,
+    phase,
+    hotPath: { ready: true, hostId: report?.hostId, reportedAt: now },
+    positions: Array.isArray(report?.positions) ? report.positions.map((p) => ({ coin: p.coin, szi: p.szi })) : state.positions,
+    updatedAt: now,
+  };
+}
+
+/** The hot path lost readiness: READY_TRADING falls back to STARTING until it reports ready again. */
+export function onHotPathNotReady(state: SessionState, now: number): SessionState {
+  return {
+    ...state,
+    phase: state.phase === 'READY_TRADING' ? 'STARTING' : state.phase,
+    hotPath: { ...state.hotPath, ready: false },
+    updatedAt: now,
+  };
+}
+
+export function onStopStarted(state: SessionState, workflowId: string, now: number): SessionState {
+  const n = state.stopCount + 1;
+  return {
+    ...state,
+    phase: 'FLATTENING',
+    stopCount: n,
+    stops: tail([...state.stops, { n, workflowId, reason: state.hardStop?.reason ?? 'Operator', startedAt: now }], KEEP_STOPS),
+    stepsDone: [...state.stepsDone, `stop sequence ${workflowId} started`],
+    updatedAt: now,
+  };
+}
+
+/** The stop's number and id before it starts (the child's id must be known to start it). */
+export function nextStopNumber(state: SessionState): number {
+  return state.stopCount + 1;
+}
+
+export function onStopFinished(state: SessionState, result: StopSequenceResult, now: number): SessionState {
+  const stops = state.stops.map((s, i) =>
+    i === state.stops.length - 1
+      ? {
+          ...s,
+          endedAt: now,
+          outcome: result.outcome,
+          attempts: result.attempts,
+          remaining: result.remaining,
+          openOrdersLeft: result.openOrdersLeft,
+          ...(result.error ? { error: result.error } : {}),
+        }
+      : s,
+  );
+  return {
+    ...state,
+    phase: result.outcome,
+    stops,
+    positions: result.remaining,
+    hotPath: { ...state.hotPath, ready: false },
+    stepsDone: [...state.stepsDone, ...result.steps, `ended ${result.outcome}`],
+    updatedAt: now,
+  };
+}
+
+/** A stop child that failed as a workflow (not a STOP_FAILED result) is still a failed stop, loudly. */
+export function stopCrashedResult(error: string): StopSequenceResult {
+  return { outcome: 'STOP_FAILED', attempts: 0, latch: 'host-gone', cancelled: 0, ordersSent: 0, remaining: [], openOrdersLeft: -1, steps: [], error };
+}
+
+/** Search attribute values for the state (TradingPhase, HardStopReason, TradingAccount, GoNoGoVerdict). */
+export function searchAttributeValues(state: SessionState): {
+  TradingPhase: string;
+  HardStopReason: string | null;
+  TradingAccount: string;
+  GoNoGoVerdict: string | null;
+} {
+  return {
+    TradingPhase: state.phase,
+    HardStopReason: state.hardStop?.reason ?? null,
+    TradingAccount: state.account.toLowerCase(),
+    GoNoGoVerdict: state.goNoGo ?? null,
+  };
+}
+
+/** Continue-as-new only between stops, so a running stop child is never cut off. */
+export function mayContinueAsNew(state: SessionState, stopRunning: boolean): boolean {
+  return !stopRunning && !STOPPING_PHASES.includes(state.phase);
+}
+
+function signed(szi: string): string {
+  return szi.startsWith('-') ? `\u2212${szi.slice(1)}` : `+${szi}`;
+}
+
+/** The workflow's current details (Temporal UI), markdown. */
+export function sessionDetailsMarkdown(state: SessionState): string {
+  const lines: string[] = [];
+  lines.push(`### ${state.strategyName} on ${state.account}`);
+  lines.push(`**Phase:** ${state.phase}` + (state.hardStop ? ` — HardStop **${state.hardStop.reason}** from ${state.hardStop.source}` : ''));
+  lines.push(`**Hot path:** ${state.hotPath.ready ? `ready (${state.hotPath.hostId ?? '?'})` : 'not ready'}` + (state.goNoGo ? ` · **Go/No-Go:** ${state.goNoGo}` : ''));
+  lines.push('');
+  if (state.positions.length === 0) lines.push('Positions: none');
+  else {
+    lines.push('| coin | size |', '| --- | --- |');
+    for (const p of state.positions) lines.push(`| ${p.coin} | ${signed(p.szi)} |`);
+  }
+  if (state.stepsDone.length > 0) {
+    lines.push('', '**Steps done**');
+    for (const s of state.stepsDone.slice(-15)) lines.push(`- ${s}`);
+  }
+  if (state.laterHardStops.length > 0) lines.push('', `Later HardStops recorded: ${state.laterHardStops.length}`);
+  return lines.join('\n');
+}

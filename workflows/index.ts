@@ -1,0 +1,3 @@
+/** The workflow bundle's entry: every workflow type the workers register. */
+export { tradingSession } from './trading-session';
+export { stopSequence } from './stop-sequence';

@@ -1,0 +1,188 @@
+/**
+ * tradingSession: the entity workflow of one account and strategy (id sessionWorkflowId(...)).
+ * Holds the phase, takes HardStop/checkpoint signals, answers the state query, accepts an
+ * operator resume, and runs each stop as a stopSequence child. All decisions are in
+ * src/orchestration/session-machine.ts; this file wires messages to them.
+ */
+import {
+  ChildWorkflowFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  checkpointSignal,
+  hardStopSignal,
+  hotPathNotReadySignal,
+  hotPathReadyUpdate,
+  resumeUpdate,
+  stateQuery,
+  type HardStopRequest,
+  type SessionState,
+  type StopSequenceResult,
+  type TradingSessionInput,
+} from './messages';
+import { stopSequence } from './stop-sequence';
+import { stopWorkflowId } from '../src/orchestration/ids';
+import {
+  initialState,
+  mayContinueAsNew,
+  nextStopNumber,
+  onCheckpoint,
+  onHardStop,
+  onHotPathNotReady,
+  onHotPathReady,
+  onResume,
+  onStopFinished,
+  onStopStarted,
+  resumeRejection,
+  searchAttributeValues,
+  sessionDetailsMarkdown,
+  stopCrashedResult,
+} from '../src/orchestration/session-machine';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { GoNoGoVerdictKey, HardStopReasonKey, TradingAccountKey, TradingPhaseKey } from '../src/orchestration/search-attributes';
+
+export interface TradingSessionTestHooks {
+  /** continue-as-new once history reaches this many events (tests; production waits for the server's suggestion) */
+  continueAsNewAtHistoryLength?: number;
+  /** skip search-attribute upserts (a namespace where they are not registered) */
+  noSearchAttributes?: boolean;
+}
+
+export async function tradingSession(input: TradingSessionInput & TradingSessionTestHooks): Promise<SessionState> {
+  let state = initialState(input, Date.now());
+  let stopWanted = false;
+  let stopRunning = false;
+  let published: Record<string, string | null> = {};
+
+  const publish = () => {
+    setCurrentDetails(sessionDetailsMarkdown(state));
+    if (input.noSearchAttributes) return;
+    const v = searchAttributeValues(state);
+    const keys = { TradingPhase: TradingPhaseKey, HardStopReason: HardStopReasonKey, TradingAccount: TradingAccountKey, GoNoGoVerdict: GoNoGoVerdictKey } as const;
+    const updates: SearchAttributeUpdatePair[] = [];
+    for (const name of Object.keys(keys) as (keyof typeof keys)[]) {
+      // Only what changed: each upsert is a history event.
+      if (published[name] === v[name]) continue;
+      if (v[name] === null && published[name] === undefined) continue;
+      updates.push({ key: keys[name], value: v[name] } as SearchAttributeUpdatePair);
+    }
+    if (updates.length > 0) upsertSearchAttributes(updates);
+    published = { ...v };
+  };
+
+  const hardStop = (req: HardStopRequest) => {
+    const d = onHardStop(state, req, Date.now());
+    state = d.state;
+    if (d.startStop) stopWanted = true;
+  };
+
+  setHandler(
+    hardStopSignal,
+    (req) => {
+      hardStop(req);
+      publish();
+    },
+    { description: 'HardStop {reason, source}: the first one starts the stop sequence; later ones are recorded' },
+  );
+  setHandler(
+    checkpointSignal,
+    (report) => {
+      const d = onCheckpoint(state, report, Date.now());
+      state = d.state;
+      if (d.hardStop) hardStop(d.hardStop);
+      publish();
+    },
+    { description: 'Go/No-Go checkpoint figures; NO-GO starts a stop with reason NoGo' },
+  );
+  setHandler(stateQuery, () => state, { description: 'the session state: phase, positions, stops, checkpoints' });
+  setHandler(
+    resumeUpdate,
+    (req) => {
+      state = onResume(state, req, Date.now());
+      publish();
+      return state;
+    },
+    {
+      validator: (req) => {
+        const why = resumeRejection(state, req);
+        if (why) throw new Error(why);
+      },
+      description: 'operator resume {note}: accepted only in STOPPED_FLAT and with a note',
+    },
+  );
+  setHandler(
+    hotPathReadyUpdate,
+    (report) => {
+      state = onHotPathReady(state, report, Date.now());
+      publish();
+      return state;
+    },
+    { description: 'the hot path is ready; returns the state (a stopped session stays stopped)' },
+  );
+  setHandler(hotPathNotReadySignal, () => {
+    state = onHotPathNotReady(state, Date.now());
+    publish();
+  });
+
+  publish();
+
+  for (;;) {
+    await condition(() => stopWanted || (mayContinueAsNew(state, stopRunning) && continueAsNewDue(input)));
+    if (stopWanted) {
+      stopWanted = false;
+      stopRunning = true;
+      await runStop();
+      stopRunning = false;
+      continue;
+    }
+    // Handlers still running would be lost by continue-as-new.
+    await condition(allHandlersFinished);
+    if (stopWanted) continue;
+    log.info('continue-as-new', { sessionId: state.sessionId, historyLength: workflowInfo().historyLength });
+    const { carried: _old, ...rest } = input;
+    return continueAsNew<typeof tradingSession>({ ...rest, carried: state });
+  }
+
+  async function runStop(): Promise<void> {
+    const n = nextStopNumber(state);
+    const workflowId = stopWorkflowId(state.sessionId, n);
+    const reason = state.hardStop?.reason ?? 'Operator';
+    const source = state.hardStop?.source ?? 'unknown';
+    let result: StopSequenceResult;
+    try {
+      const child = await startChild(stopSequence, {
+        workflowId,
+        taskQueue: input.stopWorkflowTaskQueue ?? workflowInfo().taskQueue,
+        args: [{ sessionId: state.sessionId, account: state.account, n, reason, source, hotPathTaskQueue: state.hotPathTaskQueue, options: input.stop }],
+        // A stop in flight finishes even if the session is terminated or reset.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: `stop ${n}: ${reason} from ${source}`,
+      });
+      state = onStopStarted(state, workflowId, Date.now());
+      publish();
+      result = await child.result();
+    } catch (e) {
+      const msg = e instanceof ChildWorkflowFailure ? (e.cause?.message ?? e.message) : e instanceof Error ? e.message : String(e);
+      log.error('stop sequence failed as a workflow', { workflowId, error: msg });
+      if (state.phase === 'HARD_STOP') state = onStopStarted(state, workflowId, Date.now());
+      result = stopCrashedResult(msg);
+    }
+    state = onStopFinished(state, result, Date.now());
+    publish();
+  }
+}
+
+function continueAsNewDue(input: TradingSessionTestHooks): boolean {
+  const info = workflowInfo();
+  if (info.continueAsNewSuggested) return true;
+  return input.continueAsNewAtHistoryLength !== undefined && info.historyLength >= input.continueAsNewAtHistoryLength;
+}
