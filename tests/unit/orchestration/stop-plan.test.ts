@@ -1,0 +1,65 @@
+import { afterConfirm, backoffMs, isFlat, isZeroSize, openPositions, resolveStopOptions, STOP_DEFAULTS, summaries } from '../../../src/orchestration/stop-plan';
+import { hotPathTaskQueue, sessionWorkflowId, stopWorkflowId } from '../../../src/orchestration/ids';
+
+describe('ids', () => {
+  test('session id is deterministic: lowercase account, strategy name kept', () => {
+    expect(sessionWorkflowId('0xABCdef', 'Demo')).toBe('hlx-session-0xabcdef-Demo');
+    expect(sessionWorkflowId('0xABCdef', 'Demo')).toBe(sessionWorkflowId('0xabcDEF', 'Demo'));
+    expect(() => sessionWorkflowId('', 'x')).toThrow(/account/);
+  });
+  test('stop ids count from 1; hot-path queues are prefix-session', () => {
+    expect(stopWorkflowId('s', 3)).toBe('s-stop-3');
+    expect(() => stopWorkflowId('s', 0)).toThrow(/positive/);
+    expect(hotPathTaskQueue('hlx-hotpath', 's')).toBe('hlx-hotpath-s');
+  });
+});
+
+describe('stop options and backoff', () => {
+  test('defaults fill in, nonsense falls back', () => {
+    expect(resolveStopOptions(undefined)).toEqual(STOP_DEFAULTS);
+    const o = resolveStopOptions({ maxFlattenAttempts: 0, backoffInitialMs: 10, backoffFactor: 0.5, latchTimeoutMs: NaN, stopTaskQueue: 'q' });
+    expect(o.maxFlattenAttempts).toBe(STOP_DEFAULTS.maxFlattenAttempts);
+    expect(o.backoffInitialMs).toBe(10);
+    expect(o.backoffFactor).toBe(STOP_DEFAULTS.backoffFactor);
+    expect(o.latchTimeoutMs).toBe(STOP_DEFAULTS.latchTimeoutMs);
+    expect(o.stopTaskQueue).toBe('q');
+  });
+  test('backoff grows by the factor and is capped', () => {
+    const o = resolveStopOptions({ backoffInitialMs: 100, backoffFactor: 2, backoffMaxMs: 500 });
+    expect([1, 2, 3, 4, 5].map((a) => backoffMs(a, o))).toEqual([100, 200, 400, 500, 500]);
+  });
+  test('after confirm: done when flat, retry until the attempts run out, then give up', () => {
+    const o = resolveStopOptions({ maxFlattenAttempts: 3, backoffInitialMs: 100 });
+    expect(afterConfirm(true, 1, o)).toEqual({ kind: 'done' });
+    expect(afterConfirm(true, 3, o)).toEqual({ kind: 'done' });
+    expect(afterConfirm(false, 1, o)).toEqual({ kind: 'retry', waitMs: 100 });
+    expect(afterConfirm(false, 2, o)).toEqual({ kind: 'retry', waitMs: 200 });
+    expect(afterConfirm(false, 3, o)).toEqual({ kind: 'give-up' });
+  });
+});
+
+describe('flat', () => {
+  test('zero sizes in every spelling; anything unparsable is not zero', () => {
+    for (const z of ['0', '0.0', '-0.000', '+0', '0.']) expect(isZeroSize(z)).toBe(true);
+    for (const nz of ['0.00001', '-1', '', 'abc', '1e-9', 'NaN']) expect(isZeroSize(nz)).toBe(false);
+  });
+  test('flat needs every size 0 and no open order', () => {
+    expect(isFlat({ positions: [{ coin: 'BTC', szi: '0.0' }], openOrders: [] })).toBe(true);
+    expect(isFlat({ positions: [{ coin: 'BTC', szi: '0.0' }], openOrders: [{ coin: 'BTC', oid: 1 }] })).toBe(false);
+    expect(isFlat({ positions: [{ coin: 'BTC', szi: '-0.5' }], openOrders: [] })).toBe(false);
+    expect(openPositions({ positions: [{ coin: 'BTC', szi: '0' }, { coin: 'ETH', szi: '2' }], openOrders: [] })).toEqual([{ coin: 'ETH', szi: '2' }]);
+  });
+});
+
+describe('activity summaries', () => {
+  test('read like the UI should show them', () => {
+    expect(summaries.cancel(3)).toBe('cancel 3 open orders');
+    expect(summaries.cancel(1)).toBe('cancel 1 open order');
+    expect(summaries.flatten({ coin: 'BTC', szi: '-0.5' })).toBe('flatten BTC \u22120.5 @ IOC');
+    expect(summaries.flatten({ coin: 'ETH', szi: '2.1' })).toBe('flatten ETH 2.1 @ IOC');
+    expect(summaries.confirmResult({ positions: [{ coin: 'BTC', szi: '0.1' }], openOrders: [] })).toBe('confirm flat: 1 position left');
+    expect(summaries.confirmResult({ positions: [], openOrders: [{ coin: 'BTC', oid: 1 }] })).toBe('confirm flat: 0 positions left, 1 open order');
+    expect(summaries.confirm(2, -1)).toMatch(/unknown/);
+    expect(summaries.alert('STOP_FAILED', 6, 1)).toBe('ALERT: STOP_FAILED after 6 rounds, 1 position left');
+  });
+});
