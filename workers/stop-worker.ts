@@ -1,0 +1,150 @@
+/**
+ * The stop worker: stateless, HTTP to the venue only, configured by environment; it can run
+ * anywhere (beside the hot path, on another host, next to Temporal Cloud). It runs
+ *  - the session workflows (task queue taskQueues.session), so a HardStop signal is acted on
+ *    even when the hot-path process is dead, and
+ *  - the stop-sequence workflows and the stop activities (taskQueues.stop).
+ *
+ *   HLX_NETWORK=sim|testnet|mainnet  HLX_VENUE_HTTP_URL (optional override)  HLX_ACCOUNT=0x…
+ *   HL_PRIVATE_KEY=0x…  or  HLX_KEYSTORE=path HLX_KEYSTORE_PASSWORD=…
+ *   TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY (or temporal.yaml's profile)
+ *   HLX_TASK_QUEUE_SESSION / HLX_TASK_QUEUE_STOP (optional overrides of temporal.yaml)
+ *   HLX_STOP_WORKER_SESSION=0 to poll the stop queue only
+ */
+import * as path from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { z } from 'zod';
+import { durationMs, loadTemporalYaml, resolveTemporalConnection, type TemporalYaml } from '../src/config/temporal';
+import { formatZodError } from '../src/config/zod-error';
+import { createStopActivities } from '../activities/stop';
+import type { StopActivities } from '../src/orchestration/stop-activities';
+import { HttpClient } from '../src/exchange/hyperliquid/http-client';
+import { endpointsFor } from '../src/exchange/hyperliquid/endpoints';
+import { NonceManager } from '../src/exchange/hyperliquid/nonce';
+import { Signer } from '../src/exchange/hyperliquid/signer';
+import { createLogger } from '../src/util/log';
+
+export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
+
+export interface StopWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  queues: { session: string; stop: string };
+  activities: StopActivities;
+  /** a prebuilt bundle (tests bundle once); default: bundle workflows/index.ts */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** temporal.yaml `worker` (sticky timeout, shutdown grace) */
+  workerSettings?: TemporalYaml['worker'];
+  /** also poll the session queue (default true) */
+  pollSession?: boolean;
+  identity?: string;
+}
+
+export interface StopWorkerHandle {
+  workers: Worker[];
+  /** resolves when every worker has stopped; rejects if one fails */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function startStopWorker(opts: StopWorkerOptions): Promise<StopWorkerHandle> {
+  const ws = opts.workerSettings ?? loadTemporalYaml().worker;
+  const common: Partial<WorkerOptions> = {
+    connection: opts.connection,
+    namespace: opts.namespace,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    // A crashed worker's sticky queue is given up quickly so another worker takes the session over.
+    stickyQueueScheduleToStartTimeout: durationMs(ws.stickyQueueScheduleToStartTimeout),
+    shutdownGraceTime: durationMs(ws.shutdownGraceTime),
+    ...(opts.identity ? { identity: opts.identity } : {}),
+  };
+  const workers: Worker[] = [];
+  // The stop queue carries the stop workflows and the venue activities.
+  workers.push(await Worker.create({ ...common, taskQueue: opts.queues.stop, activities: opts.activities } as WorkerOptions));
+  if (opts.pollSession !== false && opts.queues.session !== opts.queues.stop) {
+    workers.push(await Worker.create({ ...common, taskQueue: opts.queues.session } as WorkerOptions));
+  }
+  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  return {
+    workers,
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}
+
+const Hex40 = /^0x[0-9a-fA-F]{40}$/;
+export const StopWorkerEnv = z
+  .object({
+    HLX_NETWORK: z.enum(['sim', 'testnet', 'mainnet']).default('sim'),
+    HLX_VENUE_HTTP_URL: z.url().optional(),
+    HLX_ACCOUNT: z.string().regex(Hex40, 'a 0x address (40 hex digits)'),
+    HL_PRIVATE_KEY: z.string().min(1).optional(),
+    HLX_KEYSTORE: z.string().min(1).optional(),
+    HLX_KEYSTORE_PASSWORD: z.string().optional(),
+    HLX_STOP_WORKER_SESSION: z.enum(['0', '1']).default('1'),
+  })
+  .superRefine((e, ctx) => {
+    if (!e.HL_PRIVATE_KEY && !e.HLX_KEYSTORE) {
+      ctx.addIssue({ code: 'custom', path: ['HL_PRIVATE_KEY'], message: 'set HL_PRIVATE_KEY, or HLX_KEYSTORE with HLX_KEYSTORE_PASSWORD' });
+    }
+    if (e.HLX_KEYSTORE && e.HLX_KEYSTORE_PASSWORD === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['HLX_KEYSTORE_PASSWORD'], message: 'required with HLX_KEYSTORE' });
+    }
+  });
+export type StopWorkerEnv = z.infer<typeof StopWorkerEnv>;
+
+export class StopWorkerConfigError extends Error {
+  override name = 'StopWorkerConfigError';
+}
+
+/** The environment, validated; errors name the variable (never echo a key's value). */
+export function parseStopWorkerEnv(env: NodeJS.ProcessEnv = process.env): StopWorkerEnv {
+  const r = StopWorkerEnv.safeParse(env);
+  if (!r.success) throw new StopWorkerConfigError(`stop worker environment: ${formatZodError(r.error)}`);
+  return r.data;
+}
+
+async function main(): Promise<void> {
+  const log = createLogger('stop-worker');
+  const env = parseStopWorkerEnv();
+  const yaml = loadTemporalYaml();
+  const conn = resolveTemporalConnection(yaml);
+  const queues = {
+    session: process.env.HLX_TASK_QUEUE_SESSION || yaml.taskQueues.session,
+    stop: process.env.HLX_TASK_QUEUE_STOP || yaml.taskQueues.stop,
+  };
+  const ep = endpointsFor(env.HLX_NETWORK, env.HLX_VENUE_HTTP_URL ? { httpUrl: env.HLX_VENUE_HTTP_URL } : {});
+  const signer = env.HL_PRIVATE_KEY ? Signer.fromEnv('HL_PRIVATE_KEY') : await Signer.fromKeystore(env.HLX_KEYSTORE!, env.HLX_KEYSTORE_PASSWORD ?? '');
+  const activities = createStopActivities({
+    venue: new HttpClient(ep.httpUrl),
+    signer,
+    nonces: new NonceManager(),
+    account: env.HLX_ACCOUNT,
+    isMainnet: ep.isMainnet,
+    log: log.child('activities'),
+  });
+  const connection = await NativeConnection.connect({
+    address: conn.address,
+    ...(conn.apiKey ? { apiKey: conn.apiKey } : {}),
+    ...(conn.tls === true ? { tls: true } : conn.tls ? { tls: { clientCertPair: await readCertPair(conn.tls) } } : {}),
+  });
+  const handle = await startStopWorker({ connection, namespace: conn.namespace, queues, activities, workerSettings: yaml.worker, pollSession: env.HLX_STOP_WORKER_SESSION === '1' });
+  log.info('stop worker running', { network: env.HLX_NETWORK, venue: ep.httpUrl, account: env.HLX_ACCOUNT, signer: signer.address, temporal: conn.address, namespace: conn.namespace, queues: Object.values(queues).join(',') });
+  await handle.done;
+  await connection.close();
+}
+
+async function readCertPair(t: { clientCertPath?: string; clientKeyPath?: string }): Promise<{ crt: Buffer; key: Buffer }> {
+  const fs = await import('node:fs/promises');
+  return { crt: await fs.readFile(t.clientCertPath!), key: await fs.readFile(t.clientKeyPath!) };
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`stop worker: ${(err as Error)?.message ?? String(err)}`);
+    process.exit(1);
+  });
+}
