@@ -1,0 +1,201 @@
+/**
+ * Read-only views of the engine in the venue's wire shapes: the /info responses and the
+ * WebSocket channel payloads share these builders so both always agree.
+ */
+import { Engine, wireOrderBasic } from './engine';
+import { entryPx, unrealizedPnl } from './accounts';
+import { marginSummary } from './margin';
+import { abs, fxStr, notional, usdStr6 } from './money';
+import { SimOrder, WireFill } from './types';
+
+export function meta(e: Engine) {
+  return {
+    universe: e.markets.map((m) => ({ name: m.name, szDecimals: m.szDecimals, maxLeverage: m.maxLeverage, marginTableId: m.maxLeverage })),
+    marginTables: [],
+  };
+}
+
+export function assetCtx(e: Engine, coin: string) {
+  const book = e.books.get(coin)!;
+  const mark = e.mark(coin);
+  const bid = book.bestBid();
+  const ask = book.bestAsk();
+  const mid = bid !== null && ask !== null ? (bid + ask) / 2n : null;
+  return {
+    funding: '0.0000125',
+    openInterest: '0',
+    prevDayPx: fxStr(e.prevDayPx.get(coin) ?? mark),
+    dayNtlVlm: usdStr6(e.dayNtlVlm.get(coin) ?? 0n),
+    premium: '0',
+    oraclePx: fxStr(mark),
+    markPx: fxStr(mark),
+    midPx: mid === null ? null : fxStr(mid),
+    impactPxs: [bid === null ? fxStr(mark) : fxStr(bid), ask === null ? fxStr(mark) : fxStr(ask)],
+    dayBaseVlm: '0',
+  };
+}
+
+export function metaAndAssetCtxs(e: Engine) {
+  return [meta(e), e.markets.map((m) => assetCtx(e, m.name))];
+}
+
+export function allMids(e: Engine): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of e.markets) {
+    const book = e.books.get(m.name)!;
+    const bid = book.bestBid();
+    const ask = book.bestAsk();
+    out[m.name] = fxStr(bid !== null && ask !== null ? (bid + ask) / 2n : e.mark(m.name));
+  }
+  return out;
+}
+
+export function l2Book(e: Engine, coin: string, levels = 20) {
+  const book = e.books.get(coin);
+  if (!book) return null;
+  const l = book.levels(levels);
+  const row = (x: { px: bigint; sz: bigint; n: number }) => ({ px: fxStr(x.px), sz: fxStr(x.sz), n: x.n });
+  return { coin, time: e.now(), levels: [l.bids.map(row), l.asks.map(row)] };
+}
+
+export function bbo(e: Engine, coin: string) {
+  const b = l2Book(e, coin, 1);
+  if (!b) return null;
+  return { coin, time: b.time, bbo: [b.levels[0][0] ?? null, b.levels[1][0] ?? null] };
+}
+
+export function clearinghouseState(e: Engine, user: string) {
+  const acct = e.account(user);
+  const time = e.now();
+  if (!acct) {
+    const zero = { accountValue: '0', totalNtlPos: '0', totalRawUsd: '0', totalMarginUsed: '0' };
+    return { marginSummary: zero, crossMarginSummary: zero, crossMaintenanceMarginUsed: '0', withdrawable: '0', assetPositions: [], time };
+  }
+  const s = marginSummary(e, acct);
+  const summary = {
+    accountValue: usdStr6(s.accountValue),
+    totalNtlPos: usdStr6(s.totalNtlPos),
+    totalRawUsd: usdStr6(s.totalRawUsd),
+    totalMarginUsed: usdStr6(s.totalMarginUsed),
+  };
+  const assetPositions = [];
+  for (const [coin, pos] of acct.positions) {
+    if (pos.szi === 0n) continue;
+    const m = e.byName.get(coin)!;
+    const lev = e.leverageOf(acct, m);
+    const mark = e.mark(coin);
+    const value = notional(mark, abs(pos.szi));
+    const upnl = unrealizedPnl(pos, mark);
+    const marginUsed = value / BigInt(lev.value);
+    assetPositions.push({
+      type: 'oneWay',
+      position: {
+        coin,
+        szi: fxStr(pos.szi),
+        leverage: { type: lev.type, value: lev.value },
+        entryPx: fxStr(entryPx(pos)),
+        positionValue: usdStr6(value),
+        unrealizedPnl: usdStr6(upnl),
+        returnOnEquity: marginUsed === 0n ? '0' : ratio(upnl, marginUsed),
+        liquidationPx: null,
+        marginUsed: usdStr6(marginUsed),
+        maxLeverage: m.maxLeverage,
+        cumFunding: { allTime: '0', sinceOpen: '0', sinceChange: '0' },
+      },
+    });
+  }
+  const withdrawable = s.accountValue - s.totalMarginUsed - s.orderMargin;
+  return {
+    marginSummary: summary,
+    crossMarginSummary: summary,
+    crossMaintenanceMarginUsed: usdStr6(s.maintenance),
+    withdrawable: usdStr6(withdrawable > 0n ? withdrawable : 0n),
+    assetPositions,
+    time,
+  };
+}
+
+function ratio(a: bigint, b: bigint): string {
+  // 6 decimals, enough for a display figure
+  const scaled = (a * 1_000_000n) / b;
+  const neg = scaled < 0n;
+  const v = neg ? -scaled : scaled;
+  const s = v.toString().padStart(7, '0');
+  const out = `${s.slice(0, -6)}.${s.slice(-6)}`.replace(/\.?0+$/, '');
+  return (neg ? '-' : '') + (out === '' ? '0' : out);
+}
+
+function sortedOpen(e: Engine, user: string): SimOrder[] {
+  const acct = e.account(user);
+  if (!acct) return [];
+  return [...acct.openOrders.values()].sort((a, b) => b.timestamp - a.timestamp || b.oid - a.oid);
+}
+
+export function openOrders(e: Engine, user: string) {
+  return sortedOpen(e, user).map((o) => ({ ...wireOrderBasic(o), reduceOnly: o.reduceOnly }));
+}
+
+function frontendOrder(o: SimOrder) {
+  return {
+    ...wireOrderBasic(o),
+    triggerCondition: 'N/A',
+    isTrigger: false,
+    triggerPx: '0',
+    children: [],
+    isPositionTpsl: false,
+    reduceOnly: o.reduceOnly,
+    orderType: 'Limit',
+    tif: o.tif,
+    cloid: o.cloid ?? null,
+  };
+}
+
+export function frontendOpenOrders(e: Engine, user: string) {
+  return sortedOpen(e, user).map(frontendOrder);
+}
+
+export function orderStatus(e: Engine, user: string, oid: number | string) {
+  const id = typeof oid === 'number' ? oid : e.oidForCloid(user, oid);
+  const o = id === undefined ? undefined : e.orders.get(id);
+  if (!o || o.user !== user.toLowerCase()) return { status: 'unknownOid' };
+  return { status: 'order', order: { order: frontendOrder(o), status: o.status, statusTimestamp: o.statusTimestamp } };
+}
+
+const MAX_FILL_ROWS = 2000;
+
+/** newest first, at most 2000 */
+export function userFills(e: Engine, user: string): WireFill[] {
+  const fills = e.account(user)?.fills ?? [];
+  return fills.slice(-MAX_FILL_ROWS).reverse();
+}
+
+/** oldest first, time in [startTime, endTime], at most 2000 */
+export function userFillsByTime(e: Engine, user: string, startTime: number, endTime?: number): WireFill[] {
+  const fills = e.account(user)?.fills ?? [];
+  const out: WireFill[] = [];
+  for (const f of fills) {
+    if (f.time < startTime || (endTime !== undefined && f.time > endTime)) continue;
+    out.push(f);
+    if (out.length >= MAX_FILL_ROWS) break;
+  }
+  return out;
+}
+
+export function userRateLimit(e: Engine, user: string, initialBudget: number) {
+  const acct = e.account(user);
+  const traded = acct ? acct.cumVlm / 10n ** 16n : 0n;
+  return {
+    cumVlm: acct ? usdStr6(acct.cumVlm) : '0',
+    nRequestsUsed: acct?.requestsUsed ?? 0,
+    nRequestsCap: initialBudget + Number(traded),
+    nRequestsSurplus: 0,
+  };
+}
+
+export function activeAssetData(e: Engine, user: string, coin: string) {
+  const acct = e.account(user);
+  const m = e.byName.get(coin);
+  if (!m) return null;
+  const lev = acct ? e.leverageOf(acct, m) : { type: 'cross', value: Math.min(20, m.maxLeverage) };
+  return { user: user.toLowerCase(), coin, leverage: lev, maxTradeSzs: ['0', '0'], availableToTrade: ['0', '0'], markPx: fxStr(e.mark(coin)) };
+}
