@@ -1,0 +1,56 @@
+/**
+ * `hlx resume --note TEXT [--operator NAME] [--session-id ID | --config FILE]`: the operator's
+ * explicit resume of a stopped session (the workflow accepts it only in STOPPED_FLAT and with a
+ * note). A running hot-path worker then rebuilds its hot path and trades again once READY.
+ *
+ * The same from Temporal's own CLI:
+ *   temporal workflow update execute --workflow-id <sessionId> --name resume --input '{"note":"why"}'
+ */
+import * as os from 'node:os';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { z } from 'zod';
+import { CliError } from '../errors';
+import { parseFlags } from '../operator-args';
+import { resolveTarget } from '../session-target';
+import { resumeUpdate } from '../../../workflows/messages';
+import { connectTemporal, TemporalUnreachableError } from '../../../workers/session-client';
+
+export const summary = 'resume --note TEXT [--session-id ID | --config FILE]: resume a session stopped flat';
+
+const USAGE = 'usage: hlx resume --note TEXT [--operator NAME] [--session-id ID | --config FILE]';
+
+export async function run(argv: string[]): Promise<number> {
+  const o = parseFlags(
+    argv,
+    { note: { type: 'string' }, operator: { type: 'string' }, 'session-id': { type: 'string' }, config: { type: 'string' } },
+    z.object({
+      note: z.string({ message: 'required: why trading may resume' }).trim().min(1, 'must not be empty'),
+      operator: z.string().min(1).optional(),
+      sessionId: z.string().min(1).optional(),
+      config: z.string().min(1).optional(),
+    }),
+    USAGE,
+  );
+  let t;
+  try {
+    t = await connectTemporal();
+  } catch (e) {
+    if (e instanceof TemporalUnreachableError) throw new CliError(e.message, 1);
+    throw e;
+  }
+  try {
+    const target = resolveTarget(o, t.queues);
+    try {
+      const s = await t.client.workflow
+        .getHandle(target.sessionId)
+        .executeUpdate(resumeUpdate, { args: [{ note: o.note, operator: o.operator ?? os.userInfo().username }] });
+      console.log(`resumed ${target.sessionId}: phase ${s.phase}`);
+      return 0;
+    } catch (e) {
+      const cause = e instanceof WorkflowUpdateFailedError && e.cause ? e.cause.message : (e as Error).message;
+      throw new CliError(`resume refused for ${target.sessionId}: ${cause}`, 1);
+    }
+  } finally {
+    await t.close();
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * `hlx worker hotpath --config FILE`: the hot-path worker alone (the session workflow is started
+ * by it on demand; `hlx session start` is the same plus a banner and --watch).
+ * `hlx worker stop`: the stateless stop worker (workers/stop-worker.ts), configured by
+ * environment: HLX_NETWORK, HLX_VENUE_HTTP_URL, HLX_ACCOUNT, HL_PRIVATE_KEY or HLX_KEYSTORE(+_PASSWORD).
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { PROJECT_ROOT } from '../../config/temporal';
+import { CliError } from '../errors';
+import { IntFlag, parseFlags } from '../operator-args';
+
+export const summary = 'worker hotpath --config FILE | worker stop: run a worker in the foreground';
+
+const USAGE = 'usage: hlx worker hotpath --config FILE [--stop-wait-ms MS]\n       hlx worker stop   (configured by HLX_* environment variables)';
+
+async function hotpath(argv: string[]): Promise<number> {
+  const o = parseFlags(
+    argv,
+    { config: { type: 'string' }, 'stop-wait-ms': { type: 'string' } },
+    z.object({ config: z.string({ message: 'required: the session YAML file' }).min(1), stopWaitMs: IntFlag().optional() }),
+    USAGE,
+  );
+  const { runHotPathProcess } = await import('../../../workers/hotpath-worker');
+  return runHotPathProcess({ configFile: o.config, stopWaitMs: o.stopWaitMs });
+}
+
+/** The stop worker runs as its own process (its module's main), with signals passed through. */
+async function stop(argv: string[]): Promise<number> {
+  parseFlags(argv, {}, z.object({}), USAGE);
+  const tsx = require.resolve('tsx/cli');
+  const child = spawn(process.execPath, [tsx, path.join(PROJECT_ROOT, 'workers', 'stop-worker.ts')], { stdio: 'inherit', env: process.env });
+  const forward = (sig: NodeJS.Signals) => child.kill(sig);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  try {
+    return await new Promise<number>((resolve) => child.on('exit', (code, sig) => resolve(code ?? (sig ? 130 : 1))));
+  } finally {
+    process.off('SIGINT', forward);
+    process.off('SIGTERM', forward);
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [kind, ...rest] = argv;
+  if (kind === 'hotpath') return hotpath(rest);
+  if (kind === 'stop') return stop(rest);
+  if (kind === '--help' || kind === '-h') {
+    console.log(USAGE);
+    return 0;
+  }
+  throw new CliError(`${kind ? `unknown worker ${JSON.stringify(kind)}` : 'which worker?'}\n${USAGE}`);
+}

@@ -1,0 +1,100 @@
+/**
+ * Which session an operator command talks to (`--session-id ID`, or `--config FILE` from which
+ * the id is derived, or HLX_SESSION_CONFIG), and the status snapshot the view and `report` show:
+ * the session workflow's `state` query, plus the hot path's own status when its worker is alive
+ * on this machine (it writes `.run/status/<sessionId>.json` every second).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadSessionConfig, SessionConfigError, type SessionConfig } from '../config/session';
+import { PROJECT_ROOT } from '../config/temporal';
+import type { HotPathStatusJson } from '../../activities/hotpath';
+import type { SessionState } from '../../workflows/messages';
+import { sessionIdentity, sessionInput, type TaskQueues } from '../../workers/session-client';
+import { CliError } from './errors';
+import { describeEvent, type StatusSnapshot } from './status-view';
+
+export interface SessionTarget {
+  sessionId: string;
+  config?: SessionConfig;
+}
+
+export function resolveTarget(o: { sessionId?: string; config?: string }, queues: TaskQueues): SessionTarget {
+  if (o.sessionId && o.config) throw new CliError('--session-id and --config: give one of them, not both');
+  if (o.sessionId) return { sessionId: o.sessionId };
+  const file = o.config ?? process.env.HLX_SESSION_CONFIG;
+  if (!file) throw new CliError('--session-id or --config: one is required (or set HLX_SESSION_CONFIG)');
+  let cfg: SessionConfig;
+  try {
+    cfg = loadSessionConfig(file);
+  } catch (e) {
+    if (e instanceof SessionConfigError) throw new CliError(`--config: ${e.message}`);
+    throw e;
+  }
+  return { sessionId: sessionIdentity(cfg, queues).sessionId, config: cfg };
+}
+
+export { sessionInput };
+
+export function statusDir(): string {
+  return process.env.HLX_STATUS_DIR || path.join(PROJECT_ROOT, '.run', 'status');
+}
+
+export function statusFilePath(sessionId: string): string {
+  return path.join(statusDir(), `${sessionId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+}
+
+/** Atomically replace the status file (a reader never sees half a file). */
+export function writeStatusFile(sessionId: string, status: HotPathStatusJson): void {
+  const file = statusFilePath(sessionId);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(status));
+  fs.renameSync(tmp, file);
+}
+
+/** The hot path's status if its worker wrote one within `maxAgeMs`; null when it is not alive here. */
+export function readStatusFile(sessionId: string, maxAgeMs = 3_000, now = Date.now()): HotPathStatusJson | null {
+  try {
+    const s = JSON.parse(fs.readFileSync(statusFilePath(sessionId), 'utf8')) as HotPathStatusJson;
+    return typeof s.at === 'number' && now - s.at <= maxAgeMs ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Merge the workflow's view and the hot path's view into what the status view shows. */
+export function buildSnapshot(sessionId: string, state: SessionState | null, hot: HotPathStatusJson | null, notes: string[] = [], now = Date.now()): StatusSnapshot {
+  const events = (hot?.lastEvents ?? []).map((e) => ({ at: e.at, text: describeEvent(e) }));
+  if (state) {
+    for (const s of state.stops.slice(-3)) {
+      events.push({ at: s.startedAt, text: `stop ${s.n} started (${s.reason})` });
+      if (s.endedAt) events.push({ at: s.endedAt, text: `stop ${s.n} ended: ${s.outcome ?? '?'}${s.attempts ? ` after ${s.attempts} attempt(s)` : ''}` });
+    }
+    if (state.hardStop) events.push({ at: state.hardStop.at, text: `HardStop ${state.hardStop.reason} from ${state.hardStop.source}` });
+    for (const r of state.resumes.slice(-3)) events.push({ at: r.at, text: `resumed by ${r.operator ?? 'operator'}: ${r.note}` });
+  }
+  events.sort((a, b) => a.at - b.at);
+  const snapNotes = [...notes];
+  if (!state) snapNotes.push('session workflow not reachable (not started, or Temporal down)');
+  if (!hot) snapNotes.push('hot-path worker not running on this machine (positions from the workflow)');
+  if (state && state.stepsDone.length && state.phase !== 'READY_TRADING') snapNotes.push(`stop steps: ${state.stepsDone.slice(-4).join(' → ')}`);
+  const verdicts = (state?.checkpoints.length ? state.checkpoints.map((c) => ({ checkpoint: c.checkpoint, verdict: c.effectiveVerdict, figures: c.figures })) : undefined) ??
+    hot?.risk.verdicts.map((v) => ({ checkpoint: v.checkpoint, verdict: v.verdict, figures: v.figures }));
+  return {
+    at: now,
+    sessionId,
+    phase: state?.phase ?? 'UNKNOWN',
+    hotPathPhase: hot?.phase,
+    hardStop: state?.hardStop ?? hot?.hardStop ?? null,
+    positions: hot?.positions ?? state?.positions ?? [],
+    pnlUsd: hot?.risk.pnlCumulativeUsd,
+    closedTrades: hot?.risk.closedTrades,
+    consecutiveLosses: hot?.risk.consecutiveLosses,
+    exposureUsd: hot?.exposure.totalUsd,
+    gateCounts: hot?.gateCounts,
+    verdicts,
+    lastEvents: events,
+    notes: snapNotes,
+  };
+}
