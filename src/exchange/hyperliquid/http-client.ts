@@ -21,6 +21,7 @@ import {
   type OpenOrder,
   type OrderStatusResponse,
 } from './schemas/info';
+import { exchangeResponseSchema } from './schemas/actions';
 
 // ---------------------------------------------------------------- errors
 
@@ -74,7 +75,10 @@ const signatureSchema = z.object({
   v: z.union([z.literal(27), z.literal(28)]),
 });
 
-/** The signed /exchange body: `{action, nonce, signature, vaultAddress?, expiresAfter?}`. */
+/**
+ * The signed /exchange body: `{action, nonce, signature, vaultAddress?, expiresAfter?}`. Only the
+ * envelope is checked here (cheap, on the order path); the action itself was built by our builders.
+ */
 export const exchangeRequestSchema = z.object({
   action: z.looseObject({ type: z.string().min(1) }),
   nonce: z.number().int().nonnegative(),
@@ -84,36 +88,12 @@ export const exchangeRequestSchema = z.object({
 });
 export type ExchangeRequest = z.infer<typeof exchangeRequestSchema>;
 
-const orderStatusEntry = z.union([
-  z.looseObject({ resting: z.looseObject({ oid: z.number().int().nonnegative(), cloid: z.string().optional() }) }),
-  z.looseObject({
-    filled: z.looseObject({
-      totalSz: z.string(),
-      avgPx: z.string(),
-      oid: z.number().int().nonnegative(),
-      cloid: z.string().optional(),
-    }),
-  }),
-  z.looseObject({ error: z.string() }),
-  z.string(),
-]);
-
 /**
- * The /exchange (and WS post `action`) answer. A rejected order still comes back `status:"ok"`
- * with the error inside `statuses[i]`; `status:"err"` carries one text for the whole action.
+ * The /exchange (and WS post `action`) answer, as the foundation defines it (schemas/actions.ts).
+ * A rejected order still comes back `status:"ok"` with the error inside `statuses[i]`;
+ * `status:"err"` carries one text for the whole action.
  */
-export const exchangeResponseSchema = z.discriminatedUnion('status', [
-  z.looseObject({
-    status: z.literal('ok'),
-    response: z.looseObject({
-      type: z.string(),
-      data: z
-        .looseObject({ statuses: z.array(orderStatusEntry).optional(), status: z.unknown().optional() })
-        .optional(),
-    }),
-  }),
-  z.looseObject({ status: z.literal('err'), response: z.string() }),
-]);
+export { exchangeResponseSchema };
 export type ExchangeResponse = z.infer<typeof exchangeResponseSchema>;
 
 export function parseExchangeResponse(json: unknown, what = 'exchange'): ExchangeResponse {
