@@ -161,6 +161,8 @@ export class UserFeed {
   private generation = 0;
   private firstSyncDone = false;
   private connectedOnce = false;
+  /** last fill time seen before the link went down (null = no gap to recover) */
+  private gapFrom: number | null = null;
   /** connections seen up (1 = the first one) */
   private connections = 0;
   private stopped = false;
@@ -242,6 +244,8 @@ export class UserFeed {
     this.guard('onSocketState', () => this.h.onSocketState?.({ up: st.up, at: st.since }));
     if (!st.up) {
       this.generation++; // abandon a sync in progress: its answers may predate the gap
+      // fills pushed right after the reconnect may be newer than the ones missed: remember where the gap began
+      if (this.gapFrom === null) this.gapFrom = this.counters.lastFillTime;
       return;
     }
     const reconnect = this.connectedOnce;
@@ -345,7 +349,7 @@ export class UserFeed {
 
     if (reconnect) {
       // 1. fills since the last one seen, page by page
-      let start = Math.max(0, this.counters.lastFillTime - this.lookbackMs);
+      let start = Math.max(0, (this.gapFrom ?? this.counters.lastFillTime) - this.lookbackMs);
       for (;;) {
         const page = await this.source.userFillsByTime(this.user, start);
         if (stale()) return;
@@ -391,6 +395,7 @@ export class UserFeed {
     this.guard('onPositions', () => this.h.onPositions(positionsFrom(ch, this.clock())));
 
     this.firstSyncDone = true;
+    this.gapFrom = null;
     this.counters.syncs++;
     this.counters.missedFillsRecovered += missedFills;
     this.counters.missedOrderUpdatesRecovered += missedUpdates;
