@@ -1,0 +1,121 @@
+/**
+ * Orchestration test harness: one workflow bundle per test file, a stop worker (session + stop
+ * queues) over the given stop activities, and optionally a stand-in hot-path host on its queue.
+ */
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { createStopActivities } from '../../../activities/stop';
+import { startStopWorker, WORKFLOWS_PATH, type StopWorkerHandle } from '../../../workers/stop-worker';
+import type { StopActivities } from '../../../src/orchestration/stop-activities';
+import { hotPathTaskQueue, sessionWorkflowId } from '../../../src/orchestration/ids';
+import { tradingSession, type TradingSessionTestHooks } from '../../../workflows/trading-session';
+import type { StopOptions, TradingSessionInput } from '../../../workflows/messages';
+import { uniqueQueue } from '../../helpers/temporal';
+import { FakeVenue, fakeSigner } from './fake-venue';
+import { setLogSink } from '../../../src/util/log';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  return bundle;
+}
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never;
+
+/** Test output stays readable: stop-activity log lines are kept in memory for assertions. */
+export const logLines: string[] = [];
+setLogSink({ write: (l) => void logLines.push(l) });
+
+export function fakeStopActivities(venue: FakeVenue): StopActivities {
+  let n = Date.now();
+  return createStopActivities({ venue, signer: fakeSigner, nonces: { next: () => ++n }, account: '0x00000000000000000000000000000000000000a1', isMainnet: false });
+}
+
+export interface HotPathStandIn {
+  latchCalls: { reason: string; source: string }[];
+  worker: Worker;
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A process that answers the hot-path host activities (what activities/hotpath.ts does in production). */
+export async function startHotPathStandIn(connection: NativeConnection, namespace: string, taskQueue: string): Promise<HotPathStandIn> {
+  const latchCalls: { reason: string; source: string }[] = [];
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    activities: {
+      async engageHotPathLatch(req: { reason: string; source: string }) {
+        latchCalls.push(req);
+        return { engaged: true, cancelsEnqueued: 0 };
+      },
+      async hotPathStatus() {
+        return { phase: 'HARD_STOPPED' };
+      },
+    },
+  });
+  const done = worker.run();
+  return {
+    latchCalls,
+    worker,
+    done,
+    async stop() {
+      worker.shutdown();
+      await done;
+    },
+  };
+}
+
+export interface Stack {
+  queues: { session: string; stop: string; hotPathPrefix: string };
+  stopWorker: StopWorkerHandle;
+  shutdown(): Promise<void>;
+}
+
+export async function startStack(connection: NativeConnection, namespace: string, activities: StopActivities): Promise<Stack> {
+  const queues = { session: uniqueQueue('t-session'), stop: uniqueQueue('t-stop'), hotPathPrefix: uniqueQueue('t-hot') };
+  const stopWorker = await startStopWorker({
+    connection,
+    namespace,
+    queues,
+    activities,
+    workflowBundle: await workflowBundle(),
+    workerSettings: { stickyQueueScheduleToStartTimeout: '1s', shutdownGraceTime: '1s' },
+  });
+  return { queues, stopWorker, shutdown: () => stopWorker.shutdown() };
+}
+
+let accountSeq = 0;
+export function sessionInputFor(queues: Stack['queues'], stop: StopOptions = {}, name = 'test'): TradingSessionInput {
+  const account = `0x${(Date.now() * 1000 + process.pid + ++accountSeq).toString(16).padStart(40, '0')}`;
+  const sessionId = sessionWorkflowId(account, name);
+  return {
+    account,
+    strategyName: name,
+    sessionId,
+    markets: ['BTC', 'ETH', 'SOL'],
+    hotPathTaskQueue: hotPathTaskQueue(queues.hotPathPrefix, sessionId),
+    stop: { backoffInitialMs: 50, backoffMaxMs: 200, latchTimeoutMs: 500, ...stop, stopTaskQueue: queues.stop },
+    stopWorkflowTaskQueue: queues.stop,
+  };
+}
+
+export async function startSession(client: Client, queues: Stack['queues'], input: TradingSessionInput & TradingSessionTestHooks) {
+  return client.workflow.start(tradingSession, { taskQueue: queues.session, workflowId: input.sessionId, args: [input] });
+}
+
+/** Polls the state query until `pred` holds (or times out with the last state in the message). */
+export async function waitForState<T>(query: () => Promise<T>, pred: (s: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await query();
+      if (pred(last)) return last;
+    } catch {
+      // the workflow may not have run its first task yet
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`state not reached in ${timeoutMs} ms; last: ${JSON.stringify(last)?.slice(0, 800)}`);
+}

@@ -1,0 +1,214 @@
+/**
+ * The session and stop-sequence workflows on the real dev server, with the real stop activities
+ * over an in-memory venue: HardStop to flat (verified from the venue), first-wins, resume rules,
+ * NO-GO, the hot-path host gone, retries, STOP_FAILED, continue-as-new, and replay of the
+ * recorded histories.
+ */
+import { Worker } from '@temporalio/worker';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { connectTestTemporal, type TemporalTestContext } from '../../helpers/temporal';
+import { FakeVenue } from './fake-venue';
+import { fakeStopActivities, sessionInputFor, startHotPathStandIn, startSession, startStack, waitForState, workflowBundle } from './harness';
+import { checkpointSignal, hardStopSignal, hotPathReadyUpdate, resumeUpdate, stateQuery, stopWorkflowId, type StopSequenceResult } from '../../../workflows/messages';
+import { GoNoGoVerdictKey, HardStopReasonKey, TradingAccountKey, TradingPhaseKey } from '../../../src/orchestration/search-attributes';
+
+let t: TemporalTestContext;
+const recorded: string[] = [];
+beforeAll(async () => {
+  t = await connectTestTemporal();
+  await workflowBundle();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const figures = { closedTrades: 10, meanEdgeBps: '-1.5', meanSlippageBps: '0.8', pnlCumulativeUsd: '-3.2' };
+
+test('HardStop from READY_TRADING: latch on the hot path, cancel, flatten, confirm: STOPPED_FLAT and flat on the venue', async () => {
+  const venue = new FakeVenue({ BTC: '0.5', ETH: '-1.25', SOL: '0' }, [
+    { coin: 'BTC', side: 'B', sz: '0.1', limitPx: '90000' },
+    { coin: 'ETH', side: 'A', sz: '1', limitPx: '4000' },
+    { coin: 'SOL', side: 'B', sz: '3', limitPx: '200' },
+  ]);
+  const stack = await startStack(t.nativeConnection, t.namespace, fakeStopActivities(venue));
+  const input = sessionInputFor(stack.queues);
+  const hot = await startHotPathStandIn(t.nativeConnection, t.namespace, input.hotPathTaskQueue);
+  try {
+    const h = await startSession(t.client, stack.queues, input);
+    const ready = await h.executeUpdate(hotPathReadyUpdate, { args: [{ hostId: 'test-host', positions: [{ coin: 'BTC', szi: '0.5' }] }] });
+    expect(ready.phase).toBe('READY_TRADING');
+    await h.signal(hardStopSignal, { reason: 'CumulativeLoss', source: 'risk-monitor', details: { pnl: '-120' } });
+    const s = await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STOPPED_FLAT' || x.phase === 'STOP_FAILED');
+    expect(s.phase).toBe('STOPPED_FLAT');
+    expect(s.hardStop).toMatchObject({ reason: 'CumulativeLoss', source: 'risk-monitor' });
+    expect(s.positions).toEqual([]);
+    // the venue is the truth
+    expect(venue.isFlat()).toBe(true);
+    expect(venue.sent.filter((x) => x.type === 'cancel').map((x) => x.n)).toEqual([3]);
+    expect(hot.latchCalls).toEqual([{ reason: 'CumulativeLoss', source: 'risk-monitor' }]);
+
+    const child = t.client.workflow.getHandle(stopWorkflowId(input.sessionId, 1));
+    const r = (await child.result()) as StopSequenceResult;
+    expect(r).toMatchObject({ outcome: 'STOPPED_FLAT', latch: 'engaged', attempts: 1, cancelled: 3, ordersSent: 2, remaining: [], openOrdersLeft: 0 });
+
+    // what the Temporal UI shows: search attributes, activity summaries
+    const d = await h.describe();
+    expect(d.typedSearchAttributes.get(TradingPhaseKey)).toBe('STOPPED_FLAT');
+    expect(d.typedSearchAttributes.get(HardStopReasonKey)).toBe('CumulativeLoss');
+    expect(d.typedSearchAttributes.get(TradingAccountKey)).toBe(input.account.toLowerCase());
+    const summaries: string[] = [];
+    const history = await child.fetchHistory();
+    for (const ev of history.events ?? []) {
+      const p = ev.userMetadata?.summary?.data;
+      if (p && ev.activityTaskScheduledEventAttributes) summaries.push(JSON.parse(Buffer.from(p).toString()));
+    }
+    expect(summaries).toEqual(
+      expect.arrayContaining(['engage hot-path latch (CumulativeLoss)', 'cancel 3 open orders', 'flatten BTC 0.5 @ IOC', 'flatten ETH \u22121.25 @ IOC', 'alert: STOPPED_FLAT after 1 round']),
+    );
+    expect(summaries.some((x) => x.startsWith('confirm flat (round 1)'))).toBe(true);
+    recorded.push(input.sessionId, child.workflowId);
+  } finally {
+    await hot.stop();
+    await stack.shutdown();
+  }
+});
+
+test('first HardStop wins; later ones are recorded; resume is rejected unless STOPPED_FLAT with a note', async () => {
+  const venue = new FakeVenue({ BTC: '-0.2' });
+  const stack = await startStack(t.nativeConnection, t.namespace, fakeStopActivities(venue));
+  const input = sessionInputFor(stack.queues);
+  const hot = await startHotPathStandIn(t.nativeConnection, t.namespace, input.hotPathTaskQueue);
+  try {
+    const h = await startSession(t.client, stack.queues, input);
+    await h.executeUpdate(hotPathReadyUpdate, { args: [{ hostId: 'h' }] });
+    await expect(h.executeUpdate(resumeUpdate, { args: [{ note: 'too early' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    await h.signal(hardStopSignal, { reason: 'RejectBurst', source: 'risk-monitor' });
+    await h.signal(hardStopSignal, { reason: 'Operator', source: 'cli' });
+    const s = await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STOPPED_FLAT');
+    expect(s.hardStop?.reason).toBe('RejectBurst');
+    expect(s.laterHardStops.map((x) => x.reason)).toEqual(['Operator']);
+    expect(s.stopCount).toBe(1);
+    expect(venue.isFlat()).toBe(true);
+
+    const err = await h.executeUpdate(resumeUpdate, { args: [{ note: '  ' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(String((err as WorkflowUpdateFailedError).cause?.message)).toMatch(/note/);
+    // a restarted hot path on a stopped session stays stopped
+    expect((await h.executeUpdate(hotPathReadyUpdate, { args: [{ hostId: 'h2' }] })).phase).toBe('STOPPED_FLAT');
+
+    const resumed = await h.executeUpdate(resumeUpdate, { args: [{ note: 'book checked, limits reset', operator: 'ana' }] });
+    expect(resumed.phase).toBe('READY_TRADING');
+    expect(resumed.resumes[0]).toMatchObject({ note: 'book checked, limits reset', operator: 'ana' });
+    expect((await h.describe()).typedSearchAttributes.get(TradingPhaseKey)).toBe('READY_TRADING');
+    await h.terminate('test done');
+  } finally {
+    await hot.stop();
+    await stack.shutdown();
+  }
+});
+
+test('the hot-path host is gone (no worker on its queue): the stop still reaches flat over HTTP', async () => {
+  const venue = new FakeVenue({ SOL: '12.5', BTC: '0.01' }, [{ coin: 'SOL', side: 'A', sz: '1', limitPx: '300' }]);
+  const stack = await startStack(t.nativeConnection, t.namespace, fakeStopActivities(venue));
+  const input = sessionInputFor(stack.queues, { latchTimeoutMs: 300 });
+  try {
+    const h = await startSession(t.client, stack.queues, input);
+    await h.signal(hardStopSignal, { reason: 'SocketDisconnected', source: 'risk-monitor' });
+    const s = await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STOPPED_FLAT' || x.phase === 'STOP_FAILED');
+    expect(s.phase).toBe('STOPPED_FLAT');
+    expect(venue.isFlat()).toBe(true);
+    const r = (await t.client.workflow.getHandle(stopWorkflowId(input.sessionId, 1)).result()) as StopSequenceResult;
+    expect(r.latch).toBe('host-gone');
+    expect(r.steps.some((x) => /did not answer/.test(x))).toBe(true);
+    recorded.push(input.sessionId, stopWorkflowId(input.sessionId, 1));
+    await h.terminate('test done');
+  } finally {
+    await stack.shutdown();
+  }
+});
+
+test('a NO-GO checkpoint stops the session with reason NoGo; IOC misses are retried with backoff', async () => {
+  const venue = new FakeVenue({ ETH: '2' });
+  venue.iocMisses = 2;
+  const stack = await startStack(t.nativeConnection, t.namespace, fakeStopActivities(venue));
+  const input = sessionInputFor(stack.queues, { latchTimeoutMs: 200 });
+  try {
+    const h = await startSession(t.client, stack.queues, input);
+    await h.signal(checkpointSignal, { checkpoint: 10, verdict: 'NO_GO', figures, failed: [{ rule: 'minMeanEdgeBps', actual: '-1.5', threshold: '0' }] });
+    const s = await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STOPPED_FLAT' || x.phase === 'STOP_FAILED');
+    expect(s.phase).toBe('STOPPED_FLAT');
+    expect(s.hardStop).toMatchObject({ reason: 'NoGo', source: 'go-no-go' });
+    expect(s.goNoGo).toBe('NO_GO');
+    expect(s.stops[0].attempts).toBe(3);
+    expect(venue.isFlat()).toBe(true);
+    const d = await h.describe();
+    expect(d.typedSearchAttributes.get(GoNoGoVerdictKey)).toBe('NO_GO');
+    expect(d.typedSearchAttributes.get(HardStopReasonKey)).toBe('NoGo');
+    await h.terminate('test done');
+  } finally {
+    await stack.shutdown();
+  }
+});
+
+test('a position that cannot be flattened ends STOP_FAILED loudly; a new HardStop retries and reaches flat', async () => {
+  const venue = new FakeVenue({ BTC: '1' });
+  venue.iocMisses = 1000;
+  const stack = await startStack(t.nativeConnection, t.namespace, fakeStopActivities(venue));
+  const input = sessionInputFor(stack.queues, { latchTimeoutMs: 200, maxFlattenAttempts: 2 });
+  try {
+    const h = await startSession(t.client, stack.queues, input);
+    await h.signal(hardStopSignal, { reason: 'SlippageAnomaly', source: 'risk-monitor' });
+    const failed = await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STOP_FAILED');
+    expect(failed.stops[0]).toMatchObject({ outcome: 'STOP_FAILED', attempts: 2, remaining: [{ coin: 'BTC', szi: '1' }] });
+    await expect(h.executeUpdate(resumeUpdate, { args: [{ note: 'no' }] })).rejects.toThrow();
+    venue.iocMisses = 0;
+    await h.signal(hardStopSignal, { reason: 'Operator', source: 'cli' });
+    const s = await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STOPPED_FLAT');
+    expect(s.stopCount).toBe(2);
+    expect(s.stops[1]).toMatchObject({ workflowId: stopWorkflowId(input.sessionId, 2), outcome: 'STOPPED_FLAT' });
+    expect(venue.isFlat()).toBe(true);
+    await h.terminate('test done');
+  } finally {
+    await stack.shutdown();
+  }
+});
+
+test('continue-as-new carries the state, and the new run still acts on a HardStop', async () => {
+  const venue = new FakeVenue({ BTC: '0.3' });
+  const stack = await startStack(t.nativeConnection, t.namespace, fakeStopActivities(venue));
+  const input = { ...sessionInputFor(stack.queues, { latchTimeoutMs: 200 }), continueAsNewAtHistoryLength: 14 };
+  try {
+    const h = await startSession(t.client, stack.queues, input);
+    const firstRun = (await h.describe()).runId;
+    for (let i = 0; i < 4; i++) {
+      await h.signal(checkpointSignal, { checkpoint: 10 * (i + 1), verdict: 'GO', figures: { ...figures, meanEdgeBps: '5', pnlCumulativeUsd: '1' } });
+      // one workflow task per checkpoint, so the history grows past the threshold
+      await waitForState(() => t.client.workflow.getHandle(input.sessionId).query(stateQuery), (x) => x.checkpoints.length === i + 1);
+    }
+    const s = await waitForState(() => t.client.workflow.getHandle(input.sessionId).query(stateQuery), (x) => x.generation >= 1);
+    expect(s.checkpoints.length).toBe(4);
+    expect(s.goNoGo).toBe('GO');
+    const latest = t.client.workflow.getHandle(input.sessionId);
+    expect((await latest.describe()).runId).not.toBe(firstRun);
+    await latest.signal(hardStopSignal, { reason: 'Operator', source: 'test' });
+    const stopped = await waitForState(() => latest.query(stateQuery), (x) => x.phase === 'STOPPED_FLAT');
+    expect(stopped.checkpoints.length).toBe(4);
+    expect(venue.isFlat()).toBe(true);
+    await latest.terminate('test done');
+  } finally {
+    await stack.shutdown();
+  }
+});
+
+test('replay: the recorded histories of this file replay deterministically against the current workflow code', async () => {
+  expect(recorded.length).toBeGreaterThanOrEqual(4);
+  const histories = recorded.map((workflowId) => ({ workflowId, history: null as never }));
+  for (const h of histories) h.history = (await t.client.workflow.getHandle(h.workflowId).fetchHistory()) as never;
+  const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories);
+  let n = 0;
+  for await (const r of results) {
+    expect(r.error).toBeUndefined();
+    n++;
+  }
+  expect(n).toBe(recorded.length);
+});
