@@ -3,8 +3,8 @@
  * `post` while the socket is up (lowest latency, one connection) and over HTTP otherwise.
  *
  * Fallback rules (why they differ):
- * - Info requests are read-only, so any WS failure (not connected, cap reached, link lost,
- *   timeout) is retried once over HTTP.
+ * - Info requests are read-only, so a WS transport failure (not connected, cap reached, link
+ *   lost, timeout) is retried once over HTTP; the venue's own refusals (429) are not.
  * - An action falls back to HTTP only when the socket provably did not send it (not connected,
  *   100 posts in flight). Once sent, a lost link or a timeout means the outcome is unknown: the
  *   error goes back to the hot path, which reconciles by cloid instead of double-placing.
@@ -17,6 +17,7 @@ import {
   InfoApi,
   parseExchangeResponse,
   parseInfoResponse,
+  RateLimitedError,
   validateExchangeRequest,
   validateInfoRequest,
   type ExchangeResponse,
@@ -29,6 +30,7 @@ import { UserFeed, type FeedSource, type UserFeedHandlers, type UserFeedOpts } f
 import {
   WsClient,
   WsNotConnectedError,
+  WsPostError,
   WsTooManyInFlightError,
   type SubscriptionHandle,
   type SubscriptionHandler,
@@ -148,6 +150,8 @@ export class VenueClient extends InfoApi implements OrderTransport, FeedSource {
         data = await ws.post('info', body, opts);
         sent = true;
       } catch (e) {
+        // the venue's own refusals (429, error answers) would only be repeated over HTTP
+        if (e instanceof RateLimitedError || e instanceof WsPostError) throw e;
         this.counters.infoFallbacks++;
         this.log.debug('info over ws failed; using http', { type: body.type, error: e as Error });
       }
