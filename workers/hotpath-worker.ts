@@ -21,7 +21,9 @@ import { createHotPathActivities } from '../activities/hotpath';
 import { loadSessionConfig, type SessionConfig } from '../src/config/session';
 import { durationMs, loadTemporalYaml, type TemporalYaml } from '../src/config/temporal';
 import { createHotPath, type HotPath } from '../src/executor/hot-path';
-import type { OrderTransport, WirePort } from '../src/executor/ports';
+import type { WirePort } from '../src/executor/ports';
+import { positionsFrom } from '../src/exchange/hyperliquid/user-feed';
+import type { VenueClient } from '../src/exchange/hyperliquid/venue-client';
 import type { HardStopReason, HardStopRecord } from '../src/risk/reasons';
 import type { GoNoGoVerdict } from '../src/risk/go-no-go';
 import type { MarketMeta } from '../src/state/market-state';
@@ -39,28 +41,11 @@ import {
 } from '../workflows/messages';
 import { SESSION_WORKFLOW_TYPE } from '../src/orchestration/ids';
 import { writeStatusFile } from '../src/cli/session-target';
-import { FeedAdapter } from './hotpath-feeds';
 import { connectTemporal, sessionIdentity, sessionInput, taskQueuesFrom, type TaskQueues } from './session-client';
 
 /** Phases in which the session must not trade and a restarted hot path stays idle. */
 export const STOPPED_PHASES: readonly SessionPhase[] = ['HARD_STOP', 'FLATTENING', 'STOPPED_FLAT', 'STOP_FAILED'];
 export const FINAL_STOP_PHASES: readonly SessionPhase[] = ['STOPPED_FLAT', 'STOP_FAILED'];
-
-/**
- * What the worker needs from the venue (the TRANSPORTS VenueClient, adapted in ./venue-port.ts):
- * order posts (WS when up, HTTP otherwise), the user and market feeds, and three info calls.
- */
-export interface VenuePort extends OrderTransport {
-  connect(): Promise<void>;
-  close(): Promise<void>;
-  /** data = the frame's `data` for that channel */
-  subscribe(sub: Record<string, unknown>, handler: (data: unknown) => void): void;
-  onSocketState(cb: (up: boolean) => void): void;
-  socketUp(): boolean;
-  meta(): Promise<{ universe: { name: string; szDecimals: number }[] }>;
-  clearinghouseState(user: string): Promise<unknown>;
-  openOrders(user: string): Promise<unknown>;
-}
 
 export interface StartHotPathWorkerOptions {
   config: SessionConfig;
@@ -70,7 +55,8 @@ export interface StartHotPathWorkerOptions {
   namespace?: string;
   temporal?: TemporalYaml;
   queues?: TaskQueues;
-  venue: VenuePort;
+  /** TRANSPORTS' VenueClient: WS post when up, HTTP otherwise; the user feed reconciled across reconnects */
+  venue: VenueClient;
   wire: WirePort;
   hostId?: string;
   /** how often the session's phase is asked, ms */
@@ -213,54 +199,56 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   };
   let hp = build();
 
-  // ---- feeds → hot path ----
-  const feeds = new FeedAdapter(
-    () => hp,
-    (channel, error) => log.warn('malformed frame dropped', { channel, error }),
-    clock,
-  );
+  // ---- feeds → hot path (the current one: a resume rebuilds it) ----
   const user = cfg.venue.vaultAddress ?? cfg.account.address;
-  for (const coin of cfg.markets) venue.subscribe({ type: 'activeAssetCtx', coin }, feeds.activeAssetCtx);
-  venue.subscribe({ type: 'allMids' }, feeds.allMids);
-  venue.subscribe({ type: 'userFills', user }, feeds.userFills);
-  venue.subscribe({ type: 'orderUpdates', user }, feeds.orderUpdates);
-
   let closed = false;
   let needReport = true;
-  let resyncing: Promise<void> | null = null;
-  /** positions and open orders from the venue: at start and after every reconnect */
-  const resync = (): Promise<void> => {
-    if (resyncing) return resyncing;
-    resyncing = (async () => {
-      for (let attempt = 0; !closed; attempt++) {
-        try {
-          const ch = await venue.clearinghouseState(user);
-          const oo = await venue.openOrders(user);
-          if (feeds.positions(ch) && feeds.openOrders(oo)) {
-            needReport = true;
-            return;
-          }
-        } catch (e) {
-          log.warn('position/open-order sync failed; retrying', { attempt, error: (e as Error).message });
+  let synced = false;
+  const feed = venue.userFeed(
+    user,
+    {
+      onFill: (f) => hp.onFill(f),
+      onOrderUpdate: (u) => hp.onOrderUpdate(u),
+      onOpenOrders: (s) => hp.onOpenOrders(s),
+      // positions come last in every (re)connect sync: then the session is asked again
+      onPositions: (s) => {
+        hp.onPositions(s);
+        synced = true;
+        needReport = true;
+      },
+      onMark: (m) => hp.onMarkUpdate(m),
+      onMids: (m) => hp.onMids(m),
+      onSocketState: (s) => {
+        hp.onSocketState(s);
+        if (!s.up) {
+          needReport = true;
+          hp.setTradingAllowed(false);
+          void handle.signal(hotPathNotReadySignal, { hostId, why: 'socket down' }).catch(() => {});
         }
+      },
+      onError: (where, e) => log.warn('user feed error', { where, error: e instanceof Error ? e.message : String(e) }),
+    },
+    { coins: [...cfg.markets] },
+  );
+  if (!venue.socketUp()) hp.onSocketState({ up: false, at: clock() });
+  /** a rebuilt hot path starts from the venue's positions and open orders */
+  const resync = async (): Promise<void> => {
+    for (let attempt = 0; !closed; attempt++) {
+      try {
+        const oo = await venue.openOrders(user);
+        hp.onOpenOrders({ orders: oo.map((o) => ({ oid: o.oid, cloid: o.cloid ?? null })), at: clock() });
+        hp.onPositions(positionsFrom(await venue.clearinghouseState(user), clock()));
+        needReport = true;
+        return;
+      } catch (e) {
+        log.warn('position/open-order sync failed; retrying', { attempt, error: (e as Error).message });
         await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
       }
-    })().finally(() => {
-      resyncing = null;
-    });
-    return resyncing;
-  };
-  venue.onSocketState((up) => {
-    hp.onSocketState({ up, at: clock() });
-    if (up) void resync();
-    else {
-      needReport = true;
-      hp.setTradingAllowed(false);
-      void handle.signal(hotPathNotReadySignal, { hostId, why: 'socket down' }).catch(() => {});
     }
-  });
-  hp.onSocketState({ up: venue.socketUp(), at: clock() });
-  await resync();
+  };
+  // the first sync (positions) before the session is asked
+  const syncUntil = clock() + 10_000;
+  while (!synced && clock() < syncUntil) await new Promise((r) => setTimeout(r, 20));
 
   // ---- the Temporal worker on this session's own queue ----
   let worker: Worker | undefined;
@@ -328,7 +316,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     if (polling || closed) return;
     polling = true;
     try {
-      if (needReport && localReady() && !resyncing) await report();
+      if (needReport && localReady()) await report();
       else apply(await handle.query(stateQuery));
       if (state?.phase === 'STARTING' && localReady() && !hp.latch.isTriggered()) needReport = true;
     } catch (e) {
@@ -385,6 +373,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
         await handle.signal(hotPathNotReadySignal, { hostId, why: 'shutting down' }).catch(() => {});
         if (worker && worker.getState() === 'RUNNING') worker.shutdown();
         await finished;
+        feed.stop();
         await venue.close().catch(() => {});
         log.info('hot-path worker stopped', { sessionId: id.sessionId });
       })();
@@ -418,8 +407,8 @@ export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<nu
   }
   const cfg = loadSessionConfig(o.configFile);
   const t = await connectTemporal({ native: true });
-  const { createVenuePort, createWireFor } = await import('./venue-port');
-  const venue = await createVenuePort(cfg);
+  const { createVenueClient, createWireFor } = await import('./venue-port');
+  const venue = createVenueClient(cfg);
   const wire = await createWireFor(cfg);
   const w = await startHotPathWorker({
     config: cfg,
