@@ -4,7 +4,10 @@
  * NO-GO, the hot-path host gone, retries, STOP_FAILED, continue-as-new, and replay of the
  * recorded histories.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Worker } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { connectTestTemporal, type TemporalTestContext } from '../../helpers/temporal';
 import { FakeVenue } from './fake-venue';
@@ -21,6 +24,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
+
+/**
+ * `HLX_RECORD_HISTORIES=1` rewrites tests/fixtures/histories/*.json from this run. Do it only
+ * for an intended workflow change; the committed files are what CI replays (tests/unit/orchestration/replay.test.ts).
+ */
+async function recordFixture(name: string, workflowId: string): Promise<void> {
+  if (process.env.HLX_RECORD_HISTORIES !== '1') return;
+  const history = await t.client.workflow.getHandle(workflowId).fetchHistory();
+  fs.mkdirSync(FIXTURES, { recursive: true });
+  fs.writeFileSync(path.join(FIXTURES, `${name}.json`), JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) }, null, 1) + '\n');
+}
+const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'histories');
 
 const figures = { closedTrades: 10, meanEdgeBps: '-1.5', meanSlippageBps: '0.8', pnlCumulativeUsd: '-3.2' };
 
@@ -67,6 +82,8 @@ test('HardStop from READY_TRADING: latch on the hot path, cancel, flatten, confi
     );
     expect(summaries.some((x) => x.startsWith('confirm flat (round 1)'))).toBe(true);
     recorded.push(input.sessionId, child.workflowId);
+    await recordFixture('session-hardstop-flat', input.sessionId);
+    await recordFixture('stop-latch-engaged', child.workflowId);
   } finally {
     await hot.stop();
     await stack.shutdown();
@@ -121,6 +138,7 @@ test('the hot-path host is gone (no worker on its queue): the stop still reaches
     expect(r.latch).toBe('host-gone');
     expect(r.steps.some((x) => /did not answer/.test(x))).toBe(true);
     recorded.push(input.sessionId, stopWorkflowId(input.sessionId, 1));
+    await recordFixture('stop-host-gone', stopWorkflowId(input.sessionId, 1));
     await h.terminate('test done');
   } finally {
     await stack.shutdown();
