@@ -74,6 +74,7 @@ export interface UserFeedOpts {
 
 export interface SyncReport {
   reconnect: boolean;
+  /** fills first seen in the reconnect's userFills snapshot or in the userFillsByTime answer */
   missedFills: number;
   missedOrderUpdates: number;
   openOrders: number;
@@ -163,6 +164,8 @@ export class UserFeed {
   private connectedOnce = false;
   /** last fill time seen before the link went down (null = no gap to recover) */
   private gapFrom: number | null = null;
+  /** fills first delivered by this connection's userFills snapshot (missed while down) */
+  private fromSnapshot = 0;
   /** connections seen up (1 = the first one) */
   private connections = 0;
   private stopped = false;
@@ -251,6 +254,7 @@ export class UserFeed {
     const reconnect = this.connectedOnce;
     this.connectedOnce = true;
     this.connections++;
+    this.fromSnapshot = 0;
     void this.startSync(reconnect);
   }
 
@@ -259,7 +263,7 @@ export class UserFeed {
     const history = isSnapshot && this.connections <= 1;
     for (const f of fills) {
       if (history) this.markFillSeen(f);
-      else this.emitFill(f);
+      else if (this.emitFill(f) && isSnapshot) this.fromSnapshot++;
     }
   }
 
@@ -394,6 +398,8 @@ export class UserFeed {
     if (stale()) return;
     this.guard('onPositions', () => this.h.onPositions(positionsFrom(ch, this.clock())));
 
+    if (reconnect) missedFills += this.fromSnapshot;
+    this.fromSnapshot = 0;
     this.firstSyncDone = true;
     this.gapFrom = null;
     this.counters.syncs++;

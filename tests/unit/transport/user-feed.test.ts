@@ -164,8 +164,8 @@ describe('UserFeed', () => {
     src.push('userEvents', { fills: src.fills });
     expect(out.fills).toHaveLength(6);
     expect(out.updates).toHaveLength(5);
-    // 2 and 3 came with the reconnect snapshot, 4..6 only over HTTP
-    expect(feed.stats()).toMatchObject({ missedFillsRecovered: 3, missedOrderUpdatesRecovered: 4, syncs: 2 });
+    // 2 and 3 came with the reconnect snapshot, 4..6 only over HTTP: all five were missed
+    expect(feed.stats()).toMatchObject({ missedFillsRecovered: 5, missedOrderUpdatesRecovered: 4, syncs: 2 });
   });
 
   it('retries a failed sync and abandons one overtaken by a new disconnect', async () => {
