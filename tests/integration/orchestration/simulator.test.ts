@@ -1,0 +1,118 @@
+/**
+ * The stop sequence against the real simulator, over HTTP only (no socket anywhere): positions
+ * and resting orders to flat, verified from the simulator's own books; and the same with the
+ * Temporal dev server stopped and restarted (same db file) in the middle of the sequence.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Decimal from 'decimal.js';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { connectTestTemporal, type TemporalTestContext } from '../../helpers/temporal';
+import { startDevServer, freePort, type DevServer } from '../../../src/temporal/devserver';
+import { sessionInputFor, startSession, startStack, waitForState, workflowBundle } from './harness';
+import { openExposure, startSimAccount, type SimAccount } from './sim-venue';
+import { hardStopSignal, stateQuery, stopWorkflowId, type StopSequenceResult } from '../../../workflows/messages';
+import type { StopActivities } from '../../../src/orchestration/stop-activities';
+
+let t: TemporalTestContext;
+beforeAll(async () => {
+  t = await connectTestTemporal();
+  await workflowBundle();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const nonZero = (a: SimAccount) => a.state().positions.filter((p) => !new Decimal(p.szi).isZero());
+
+test('simulator: positions and resting orders to STOPPED_FLAT over HTTP, verified from the venue', async () => {
+  const acct = await startSimAccount(5);
+  const stack = await startStack(t.nativeConnection, t.namespace, acct.activities);
+  try {
+    await openExposure(acct, { BTC: '0.05', ETH: '-0.5', SOL: '3' }, { BTC: '0.01', ETH: '0.1' });
+    expect(nonZero(acct).map((p) => p.coin).sort()).toEqual(['BTC', 'ETH', 'SOL']);
+    expect(acct.state().openOrders).toHaveLength(2);
+
+    const input = { ...sessionInputFor(stack.queues, { latchTimeoutMs: 300 }), account: acct.address };
+    const h = await startSession(t.client, stack.queues, input);
+    await h.signal(hardStopSignal, { reason: 'Operator', source: 'test' });
+    const s = await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STOPPED_FLAT' || x.phase === 'STOP_FAILED', 30_000);
+    expect(s.phase).toBe('STOPPED_FLAT');
+    expect(nonZero(acct)).toEqual([]);
+    expect(acct.state().openOrders).toEqual([]);
+    expect(acct.isFlat()).toBe(true);
+    // the flatten orders were reduce-only IOC: the fills closed exactly the positions
+    const closing = acct.state().fills.slice(-3);
+    expect(closing.map((f) => f.coin).sort()).toEqual(['BTC', 'ETH', 'SOL']);
+    const r = (await t.client.workflow.getHandle(stopWorkflowId(input.sessionId, 1)).result()) as StopSequenceResult;
+    expect(r).toMatchObject({ outcome: 'STOPPED_FLAT', cancelled: 2, ordersSent: 3, remaining: [], openOrdersLeft: 0 });
+    await h.terminate('test done');
+  } finally {
+    await stack.shutdown();
+    await acct.sim.stop();
+  }
+});
+
+/** Holds the first flatten until the test lets it go, so the server can be restarted mid-sequence. */
+function gated(acts: StopActivities): { activities: StopActivities; reached: Promise<void>; release(): void } {
+  let release!: () => void;
+  let reached!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const reachedP = new Promise<void>((r) => (reached = r));
+  let first = true;
+  return {
+    activities: {
+      ...acts,
+      async flattenPositions(req) {
+        if (first) {
+          first = false;
+          reached();
+          await gate;
+        }
+        return acts.flattenPositions(req);
+      },
+    },
+    reached: reachedP,
+    release: () => release(),
+  };
+}
+
+test('the Temporal dev server stopped and restarted (same db file) in the middle of the sequence: it completes flat', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hlx-restart-'));
+  const dbFile = path.join(dir, 'temporal.db');
+  const port = await freePort();
+  let server: DevServer = await startDevServer({ port, dbFile, logFile: path.join(dir, 'temporal.log') });
+  const connection = await Connection.connect({ address: server.address });
+  const native = await NativeConnection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: 'default' });
+  const acct = await startSimAccount(9);
+  const g = gated(acct.activities);
+  const stack = await startStack(native, 'default', g.activities);
+  try {
+    await openExposure(acct, { BTC: '-0.02', SOL: '2' }, { SOL: '1' });
+    const input = { ...sessionInputFor(stack.queues, { latchTimeoutMs: 300 }), account: acct.address };
+    const h = await startSession(client, stack.queues, input);
+    await h.signal(hardStopSignal, { reason: 'ConsecutiveLosses', source: 'risk-monitor' });
+    await g.reached; // the cancels are done, a flatten is in flight
+
+    await server.stop();
+    server = await startDevServer({ port, dbFile, logFile: path.join(dir, 'temporal.log') });
+    g.release();
+
+    const s = await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STOPPED_FLAT' || x.phase === 'STOP_FAILED', 60_000);
+    expect(s.phase).toBe('STOPPED_FLAT');
+    expect(s.hardStop?.reason).toBe('ConsecutiveLosses');
+    expect(acct.isFlat()).toBe(true);
+    await h.terminate('test done');
+  } finally {
+    g.release();
+    await stack.shutdown();
+    await connection.close();
+    await native.close();
+    await server.stop();
+    await acct.sim.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
