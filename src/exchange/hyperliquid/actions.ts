@@ -242,25 +242,24 @@ export interface UserSignedOpts {
   signatureChainId?: string;
 }
 
-export interface UsdSendAction {
+// type aliases (not interfaces) so they are assignable to signing's UserSignedActionLike
+export type UsdSendAction = {
   type: 'usdSend';
   signatureChainId: string;
   hyperliquidChain: 'Mainnet' | 'Testnet';
   destination: string;
   amount: string;
   time: number;
-}
-export interface Withdraw3Action extends Omit<UsdSendAction, 'type'> {
-  type: 'withdraw3';
-}
-export interface ApproveAgentAction {
+};
+export type Withdraw3Action = Omit<UsdSendAction, 'type'> & { type: 'withdraw3' };
+export type ApproveAgentAction = {
   type: 'approveAgent';
   signatureChainId: string;
   hyperliquidChain: 'Mainnet' | 'Testnet';
   agentAddress: string;
   agentName: string;
   nonce: number;
-}
+};
 
 const DEFAULT_SIGNATURE_CHAIN_ID = '0x66eee';
 

@@ -133,3 +133,14 @@ export function isValidWireSize(sz: string, szDecimals: number): boolean {
 export function isCanonicalDecimal(s: string): boolean {
   return typeof s === 'string' && WIRE_RE.test(s);
 }
+
+/**
+ * The Python SDK's float_to_int_for_hashing: a decimal scaled by 10^8 as an exact integer
+ * (used by actions that carry USD amounts as integers). Refuses values that would lose digits.
+ */
+export function floatToIntForHashing(x: string, field = 'value'): bigint {
+  if (typeof x !== 'string' || !DECIMAL_RE.test(x.replace(/^-/, ''))) throw new WireFormatError(field, `is not a decimal number: ${JSON.stringify(x)}`);
+  const scaled = new D(x).times(1e8);
+  if (!scaled.isInteger()) throw new WireFormatError(field, `${x} has more than 8 decimals and would be rounded`);
+  return BigInt(scaled.toFixed(0));
+}

@@ -232,10 +232,11 @@ export const USER_SIGNED_TYPES: Record<string, UserSignedTypes> = {
   approveBuilderFee: APPROVE_BUILDER_FEE_TYPES,
 };
 
+/** Any user-signed action object: its other fields are whatever its EIP-712 types name. */
 export interface UserSignedActionLike {
   signatureChainId: string;
-  hyperliquidChain: 'Mainnet' | 'Testnet' | string;
-  [k: string]: unknown;
+  hyperliquidChain: string;
+  [field: string]: unknown;
 }
 
 export function userSignedDomain(signatureChainId: string) {
@@ -252,7 +253,7 @@ export function userSignedDigest(action: UserSignedActionLike, types: UserSigned
     throw new WireFormatError('hyperliquidChain', 'must be Mainnet or Testnet');
   }
   try {
-    return TypedDataEncoder.hash(userSignedDomain(action.signatureChainId), types, action);
+    return TypedDataEncoder.hash(userSignedDomain(action.signatureChainId), types, action as unknown as Record<string, unknown>);
   } catch (e) {
     if (e instanceof WireFormatError) throw e;
     throw new WireFormatError('action', `does not match its EIP-712 types (${e instanceof Error ? e.message.split(' (')[0] : String(e)})`);
