@@ -110,15 +110,15 @@ describe('VenueClient round trips against the simulator', () => {
   });
 
   it('reconnects when the venue goes silent (no pong) and keeps serving posts', async () => {
-    const c = h.client({ ws: { pingIntervalMs: 50, pongTimeoutMs: 150, backoff: { initialMs: 20, maxMs: 100 } } });
+    const c = h.client({ ws: { pingIntervalMs: 50, pongTimeoutMs: 250, backoff: { initialMs: 20, maxMs: 100 } } });
     await c.connect();
     const states: boolean[] = [];
     c.onSocketState((s) => states.push(s.up));
-    h.sim.admin.silence(400);
+    h.sim.admin.silence(700);
     await new Promise<void>((r) => c.onSocketState((s) => s.up && r()));
     expect(states).toEqual([false, true]);
     expect(c.stats().ws!.pongTimeouts).toBeGreaterThanOrEqual(1);
-    await new Promise((r) => setTimeout(r, 450));
+    await new Promise((r) => setTimeout(r, 750));
     await expect(c.l2Book('ETH')).resolves.toMatchObject({ coin: 'ETH' });
   });
 });

@@ -59,7 +59,7 @@ describe('HttpClient', () => {
   });
 
   it('typed errors: 429, other statuses, timeout, non-JSON, schema mismatch naming the field', async () => {
-    const c = new HttpClient(base, { timeoutMs: 100 });
+    const c = new HttpClient(base, { timeoutMs: 5_000 });
     next = () => ({ status: 429, body: 'Too Many Requests' });
     const e429 = await c.allMids().catch((e) => e);
     expect(e429).toBeInstanceOf(RateLimitedError);
@@ -71,7 +71,7 @@ describe('HttpClient', () => {
     expect(e500).not.toBeInstanceOf(RateLimitedError);
     expect(e500).toMatchObject({ status: 500, body: 'Internal Server Error' });
     next = () => ({ status: 200, body: OK, delayMs: 400 });
-    await expect(c.exchange(body)).rejects.toBeInstanceOf(VenueTimeoutError);
+    await expect(c.exchange(body, { timeoutMs: 100 })).rejects.toBeInstanceOf(VenueTimeoutError);
     next = () => ({ status: 200, body: '<html>' });
     await expect(c.allMids()).rejects.toBeInstanceOf(VenueResponseError);
     next = () => ({ status: 200, body: JSON.stringify([{ coin: 'BTC', side: 'B', limitPx: 1, sz: '1', oid: 1, timestamp: 1 }]) });

@@ -87,7 +87,9 @@ describe('ws frames', () => {
     expect(subscriptionKey({ type: 'userEvents', user: USER.toUpperCase().replace('0X', '0x') })).toBe(subscriptionKey({ type: 'userEvents', user: USER }));
     expect(outboundMessage.safeParse({ method: 'subscribe', subscription: { type: 'userEvents', user: USER } }).success).toBe(true);
     expect(postIdInErrorText('too many pending post requests id=1234')).toBe(1234);
+    expect(postIdInErrorText('Error parsing JSON into valid websocket request: {"method":"post","id":77,"request":1}')).toBe(77);
     expect(postIdInErrorText('Cannot track more than 10 total users.')).toBeUndefined();
+    expect(postIdInErrorText('Invalid subscription {"type":"l2Book","coin":"valid"}')).toBeUndefined();
   });
 });
 

@@ -65,7 +65,7 @@ describe('WsClient against a scripted server', () => {
   });
 
   it('reconnects when no pong arrives, re-subscribes everything, and reports state transitions', async () => {
-    client = new WsClient(srv.url, { ...FAST, pingIntervalMs: 40, pongTimeoutMs: 60 });
+    client = new WsClient(srv.url, { ...FAST, pingIntervalMs: 50, pongTimeoutMs: 300 });
     const states: WsState[] = [];
     client.on('state', (s: WsState) => states.push(s));
     await client.connect();

@@ -294,8 +294,11 @@ export function frameMatches(sub: Subscription, f: WsFrame): boolean {
   }
 }
 
-/** Request id carried by a `too many pending post requests id=1234` style error text, if any. */
+/**
+ * Request id carried by an error text, if any: `too many pending post requests id=1234`, or a
+ * rejected request echoed back as JSON (`Error parsing JSON into valid websocket request: {"method":"post","id":7,…}`).
+ */
 export function postIdInErrorText(text: string): number | undefined {
-  const m = /\bid[=: ]\s*(\d+)/.exec(text);
-  return m ? Number(m[1]) : undefined;
+  const m = /\bid=(\d+)|"id"\s*:\s*(\d+)/.exec(text);
+  return m ? Number(m[1] ?? m[2]) : undefined;
 }
