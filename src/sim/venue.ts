@@ -197,7 +197,8 @@ export class Venue {
     const name = action.agentName ?? '';
     let signer: string;
     try {
-      signer = recoverUserSignedSigner({ ...action, agentName: name }, APPROVE_AGENT_TYPES, signature as Signature).toLowerCase();
+      const signed = { ...action, agentName: name };
+      signer = recoverUserSignedSigner(signed, APPROVE_AGENT_TYPES, signature as Signature).toLowerCase();
     } catch (e) {
       if (e instanceof WireFormatError) return rejected('Invalid signature.');
       throw e;

@@ -1,0 +1,108 @@
+/** Matching-engine rules the HTTP tests do not reach: user-vs-user fills, self-trade, flips, faults. */
+import Decimal from 'decimal.js';
+import { ALICE, BOB, bestAsk, bestBid, limit, makeEngine, usd } from './engine-fixture';
+import { HOUSE } from '../../../src/sim/engine';
+import { fxOrThrow } from '../../../src/sim/money';
+
+describe('simulator engine', () => {
+  test('a taker meets another user’s resting order: maker and taker fills share the tid, fees differ', () => {
+    const { e } = makeEngine();
+    e.fund(ALICE, usd('100000'));
+    e.fund(BOB, usd('100000'));
+    // Alice improves the bid by one tick inside the synthetic spread
+    const bid = new Decimal(bestBid(e, 'ETH')).plus('0.1').toString();
+    const [rest] = e.placeOrders(ALICE, [limit(1, true, bid, '1')]);
+    expect(rest).toEqual({ resting: { oid: expect.any(Number) } });
+    const [taken] = e.placeOrders(BOB, [limit(1, false, bid, '0.4', 'Ioc')]);
+    expect(taken).toEqual({ filled: { totalSz: '0.4', avgPx: bid, oid: expect.any(Number) } });
+    const a = e.account(ALICE)!.fills;
+    const b = e.account(BOB)!.fills;
+    expect(a).toHaveLength(1);
+    expect(b).toHaveLength(1);
+    expect(a[0].tid).toBe(b[0].tid);
+    expect(a[0]).toMatchObject({ crossed: false, side: 'B', px: bid, sz: '0.4' });
+    expect(b[0]).toMatchObject({ crossed: true, side: 'A', px: bid, sz: '0.4' });
+    expect(new Decimal(b[0].fee).gt(a[0].fee)).toBe(true);
+    expect(e.account(ALICE)!.szi('ETH')).toBe(40_000_000n);
+    expect([...e.account(ALICE)!.openOrders.values()][0].sz).toBe(60_000_000n);
+    const trades = e.drain().filter((ev) => ev.kind === 'trades');
+    expect(trades.flatMap((t) => (t.kind === 'trades' ? t.trades : []))[0].users).toEqual([ALICE, BOB]);
+  });
+
+  test('self-trade: crossing your own resting order cancels it, nothing fills against yourself', () => {
+    const { e } = makeEngine();
+    e.fund(ALICE, usd('100000'));
+    const bid = new Decimal(bestBid(e, 'ETH')).plus('0.1').toString();
+    const [rest] = e.placeOrders(ALICE, [limit(1, true, bid, '1')]);
+    const oid = (rest as { resting: { oid: number } }).resting.oid;
+    e.placeOrders(ALICE, [limit(1, false, bid, '1', 'Ioc')]);
+    expect(e.orders.get(oid)!.status).toBe('selfTradeCanceled');
+    expect(e.account(ALICE)!.fills.every((f) => f.oid !== oid)).toBe(true);
+    // the sell went on to the synthetic bid instead
+    expect(e.account(ALICE)!.fills.every((f) => f.side === 'A')).toBe(true);
+  });
+
+  test('a fill through zero flips the position and books PnL on the closed part only', () => {
+    const { e } = makeEngine();
+    e.fund(ALICE, usd('100000'));
+    e.placeOrders(ALICE, [limit(2, true, new Decimal(bestAsk(e, 'SOL')).plus(1).toString(), '10', 'Ioc')]);
+    const entry = e.account(ALICE)!.fills[0].px;
+    e.setPrice('SOL', fxOrThrow(new Decimal(entry).plus(10).toString(), 'px'));
+    e.placeOrders(ALICE, [limit(2, false, new Decimal(bestBid(e, 'SOL')).minus(1).toString(), '25', 'Ioc')]);
+    const flip = e.account(ALICE)!.fills.slice(1);
+    expect(flip[0].dir).toBe('Long > Short');
+    expect(flip[0].startPosition).toBe('10');
+    const closedPnl = new Decimal(flip[0].px).minus(entry).times(10);
+    expect(new Decimal(flip.reduce((s, f) => s.plus(f.closedPnl), new Decimal(0))).toString()).toBe(closedPnl.toString());
+    expect(e.account(ALICE)!.szi('SOL')).toBe(-15n * 100_000_000n);
+  });
+
+  test('a resting reduce-only order is cancelled once the position it reduces is gone', () => {
+    const { e } = makeEngine();
+    e.fund(ALICE, usd('100000'));
+    e.placeOrders(ALICE, [limit(1, true, new Decimal(bestAsk(e, 'ETH')).plus(5).toString(), '1', 'Ioc')]);
+    const [ro] = e.placeOrders(ALICE, [limit(1, false, new Decimal(bestAsk(e, 'ETH')).plus(50).toString(), '1', 'Gtc', true)]);
+    const oid = (ro as { resting: { oid: number } }).resting.oid;
+    e.placeOrders(ALICE, [limit(1, false, new Decimal(bestBid(e, 'ETH')).minus(5).toString(), '1', 'Ioc')]);
+    expect(e.account(ALICE)!.szi('ETH')).toBe(0n);
+    expect(e.orders.get(oid)!.status).toBe('reduceOnlyCanceled');
+    expect(e.account(ALICE)!.openOrders.size).toBe(0);
+  });
+
+  test('faults: rejectNext, IOC slippage, partial fills', () => {
+    const { e } = makeEngine();
+    e.fund(ALICE, usd('100000'));
+    e.faults.rejectNextCount = 1;
+    e.faults.rejectNextError = 'Order has invalid price.';
+    const ask = bestAsk(e, 'BTC');
+    const limitPx = new Decimal(ask).plus(500).toString();
+    expect(e.placeOrders(ALICE, [limit(0, true, limitPx, '0.01', 'Ioc')])).toEqual([{ error: 'Order has invalid price.' }]);
+    e.faults.ioSlippageBps = 10;
+    const [f] = e.placeOrders(ALICE, [limit(0, true, limitPx, '0.01', 'Ioc')]);
+    const avg = new Decimal((f as { filled: { avgPx: string } }).filled.avgPx);
+    expect(avg.gt(ask)).toBe(true);
+    expect(avg.lte(limitPx)).toBe(true);
+    e.faults.ioSlippageBps = 0;
+    e.faults.partialFillPpm = 250_000n;
+    const [p] = e.placeOrders(ALICE, [limit(0, true, limitPx, '0.04', 'Ioc')]);
+    expect((p as { filled: { totalSz: string } }).filled.totalSz).toBe('0.01');
+  });
+
+  test('scheduleCancel is gated on $1,000,000 traded volume, as on the venue', () => {
+    const { e } = makeEngine();
+    e.fund(ALICE, usd('1000'));
+    expect(e.scheduleCancel(ALICE, Date.now() + 60_000)).toBe('Cannot set scheduled cancel time until enough volume traded. Required: $1000000. Traded: $0.');
+    expect(e.scheduleCancel(ALICE, undefined)).toBeNull();
+  });
+
+  test('passive fills on a price move name the synthetic market maker as counterparty', () => {
+    const { e } = makeEngine();
+    e.fund(ALICE, usd('100000'));
+    const px = new Decimal(bestBid(e, 'BTC')).minus(100).toString();
+    e.placeOrders(ALICE, [limit(0, true, px, '0.01')]);
+    e.drain();
+    e.setPrice('BTC', fxOrThrow(new Decimal(px).minus(100).toString(), 'px'));
+    const trades = e.drain().flatMap((ev) => (ev.kind === 'trades' ? ev.trades : []));
+    expect(trades).toEqual([expect.objectContaining({ px, sz: '0.01', users: [ALICE, HOUSE] })]);
+  });
+});
