@@ -26,20 +26,22 @@ describe('price process', () => {
   });
 
   test('every mark and every synthetic level is a valid wire price and size', () => {
+    const invalid: string[] = [];
     for (const m of markets) {
       const p = new PriceProcess(m, 5);
       const book = new Book(m);
       for (let i = 0; i < 300; i++) {
         const mark = p.step();
-        expect(isValidWirePrice(fxStr(mark), m.szDecimals)).toBe(true);
+        if (!isValidWirePrice(fxStr(mark), m.szDecimals)) invalid.push(`${m.name} mark ${fxStr(mark)}`);
         book.rebuild(mark, () => p.random());
         for (const l of [...book.synthBids, ...book.synthAsks]) {
-          expect(isValidWirePrice(fxStr(l.px), m.szDecimals)).toBe(true);
-          expect(isValidWireSize(fxStr(l.sz), m.szDecimals)).toBe(true);
+          if (!isValidWirePrice(fxStr(l.px), m.szDecimals)) invalid.push(`${m.name} px ${fxStr(l.px)}`);
+          if (!isValidWireSize(fxStr(l.sz), m.szDecimals)) invalid.push(`${m.name} sz ${fxStr(l.sz)}`);
         }
-        expect(book.bestSynthBid()! < book.bestSynthAsk()!).toBe(true);
+        if (!(book.bestSynthBid()! < book.bestSynthAsk()!)) invalid.push(`${m.name} crossed at step ${i}`);
       }
     }
+    expect(invalid).toEqual([]);
   });
 
   test('frozen prices do not move; shock moves by the percentage', () => {
