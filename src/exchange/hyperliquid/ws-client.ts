@@ -441,7 +441,11 @@ export class WsClient extends EventEmitter {
     if (!r.ok) {
       if (r.channel !== undefined && r.reason.startsWith('unknown channel')) this.counters.unknownChannel++;
       else this.counters.malformed++;
-      this.log.warn('frame ignored', { reason: r.reason.slice(0, 300), sample: text.slice(0, 120) });
+      // a venue sending garbage in a loop must not flood the log: the first 20, then every 1000th
+      const n = this.counters.malformed + this.counters.unknownChannel;
+      if (n <= 20 || n % 1_000 === 0) {
+        this.log.warn('frame ignored', { reason: r.reason.slice(0, 300), sample: text.slice(0, 120), ignoredSoFar: n });
+      }
       this.emit('malformed', r.reason);
       return;
     }
