@@ -68,6 +68,8 @@ export interface StopRecord {
   attempts?: number;
   remaining?: PositionView[];
   openOrdersLeft?: number;
+  /** workflow time at which the stop saw flat confirmed by the venue */
+  flatConfirmedAt?: number;
   error?: string;
 }
 
@@ -153,6 +155,8 @@ export interface StopSequenceResult {
   remaining: PositionView[];
   openOrdersLeft: number;
   steps: string[];
+  /** workflow time at which the venue confirmed flat (before the alert) */
+  flatConfirmedAt?: number;
   error?: string;
 }
 

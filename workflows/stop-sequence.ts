@@ -34,14 +34,20 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
 
   step(`stop ${input.n}: ${input.reason} from ${input.source}`);
 
-  // The latch runs beside the first read and the cancels; it is settled before any flatten so a
-  // live hot path cannot open new exposure behind our IOCs.
+  // The latch runs beside the venue steps instead of ahead of them: a live host answers within
+  // milliseconds, and a dead one must not delay the flatten by the whole timeout. Orders a live,
+  // not-yet-latched hot path might still place are caught by confirm-flat (it requires no open
+  // order and no position), which sends the sequence round again.
   const latchP = hotPath.engageHotPathLatch
     .executeWithOptions({ summary: summaries.latch(input.reason) }, [{ reason: input.reason, source: input.source }])
     .then(
       (r) => ({ latch: 'engaged' as const, detail: `latch engaged on the hot path (${r.cancelsEnqueued} cancels enqueued there)` }),
-      (e: unknown) => ({ latch: 'host-gone' as const, detail: `hot-path host did not answer (${failureText(e)}); continuing over HTTP` }),
-    );
+      (e: unknown) => ({ latch: 'host-gone' as const, detail: `hot-path host did not answer (${failureText(e)}); continued over HTTP` }),
+    )
+    .then((l) => {
+      step(l.detail);
+      return l;
+    });
 
   // null = not known (the read failed): every later step then acts on all markets.
   let snap: VenueSnapshot | null = null;
@@ -55,7 +61,7 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
   let cancelled = 0;
   let ordersSent = 0;
   let attempt = 0;
-  let latch: StopSequenceResult['latch'] | undefined;
+  let flatConfirmedAt: number | undefined;
   let flat = false;
   let outcome: StopSequenceResult['outcome'] = 'STOP_FAILED';
   for (;;) {
@@ -70,11 +76,6 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
         step(`round ${attempt}: cancelled ${c.cancelled} of ${c.requested} open orders` + (c.alreadyGone ? `, ${c.alreadyGone} already gone` : '') + (c.failed.length ? `, ${c.failed.length} FAILED` : ''));
       } else if (attempt === 1) {
         step('no open orders to cancel');
-      }
-      if (latch === undefined) {
-        const l = await latchP;
-        latch = l.latch;
-        step(l.detail);
       }
       const open = snap === null ? null : openPositions(snap);
       if (open === null || open.length > 0) {
@@ -104,12 +105,13 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
     const next = afterConfirm(flat, attempt, o);
     if (next.kind === 'done') {
       outcome = 'STOPPED_FLAT';
+      flatConfirmedAt = Date.now();
       break;
     }
     if (next.kind === 'give-up') break;
     await sleep(next.waitMs, { summary: snap ? summaries.backoff(snap, next.waitMs) : `retry in ${next.waitMs} ms` });
   }
-  if (latch === undefined) latch = (await latchP).latch;
+  const latch = (await latchP).latch;
 
   const remaining: PositionView[] = snap ? openPositions(snap) : [];
   const openOrdersLeft = snap ? snap.openOrders.length : -1;
@@ -146,6 +148,7 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
     remaining,
     openOrdersLeft,
     steps,
+    ...(flatConfirmedAt !== undefined ? { flatConfirmedAt } : {}),
     ...(outcome === 'STOP_FAILED' ? { error: message } : {}),
   };
 }

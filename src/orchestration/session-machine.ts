@@ -221,6 +221,7 @@ export function onStopFinished(state: SessionState, result: StopSequenceResult, 
           attempts: result.attempts,
           remaining: result.remaining,
           openOrdersLeft: result.openOrdersLeft,
+          ...(result.flatConfirmedAt !== undefined ? { flatConfirmedAt: result.flatConfirmedAt } : {}),
           ...(result.error ? { error: result.error } : {}),
         }
       : s,

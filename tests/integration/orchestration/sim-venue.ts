@@ -7,7 +7,7 @@ import Decimal from 'decimal.js';
 import { createStopActivities } from '../../../activities/stop';
 import { HttpClient } from '../../../src/exchange/hyperliquid/http-client';
 import { NonceManager, Signer, buildExchangeRequest, formatPrice, orderAction } from '../../../src/exchange/hyperliquid';
-import { startSimulator, type RunningSimulator, type SimAccountState } from '../../../src/sim';
+import { startSimulator, type LimitConfig, type RunningSimulator, type SimAccountState } from '../../../src/sim';
 import type { StopActivities } from '../../../src/orchestration/stop-activities';
 
 export interface SimAccount {
@@ -21,10 +21,10 @@ export interface SimAccount {
   isFlat(): boolean;
 }
 
-export async function startSimAccount(seed = 5): Promise<SimAccount> {
+export async function startSimAccount(seed = 5, limits?: Partial<LimitConfig>): Promise<SimAccount> {
   const signer = Signer.fromPrivateKey(Wallet.createRandom().privateKey);
   const address = signer.address;
-  const sim = await startSimulator({ port: 0, tickMs: 0, seed, fund: { [address]: '1000000' } });
+  const sim = await startSimulator({ port: 0, tickMs: 0, seed, fund: { [address]: '1000000' }, ...(limits ? { limits } : {}) });
   const http = new HttpClient(sim.httpUrl, { timeoutMs: 5_000 });
   const activities = createStopActivities({ venue: http, signer, nonces: new NonceManager(), account: address, isMainnet: false });
   const state = () => sim.admin.state(address);
