@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   clearinghouseStateResponse,
   infoRequest,
@@ -98,5 +99,25 @@ describe('endpoints', () => {
     expect(endpointsFor('mainnet')).toEqual({ httpUrl: 'https://api.hyperliquid.xyz', wsUrl: 'wss://api.hyperliquid.xyz/ws', isMainnet: true });
     expect(endpointsFor('testnet').wsUrl).toBe('wss://api.hyperliquid-testnet.xyz/ws');
     expect(endpointsFor('sim', { httpUrl: 'http://127.0.0.1:9000/' })).toEqual({ httpUrl: 'http://127.0.0.1:9000', wsUrl: 'ws://127.0.0.1:9000/ws', isMainnet: false });
+  });
+});
+
+describe('parseWsFrame never throws', () => {
+  const channels = ['post', 'pong', 'error', 'allMids', 'l2Book', 'bbo', 'trades', 'orderUpdates', 'userFills', 'user', 'clearinghouseState', 'openOrders', 'activeAssetCtx', 'subscriptionResponse', 'nope'];
+  it('on arbitrary text and on arbitrary JSON under every channel', () => {
+    fc.assert(
+      fc.property(fc.string(), (t) => {
+        const r = parseWsFrame(t);
+        return typeof r.ok === 'boolean';
+      }),
+      { numRuns: 2_000 },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...channels), fc.jsonValue(), (channel, data) => {
+        const r = parseWsFrame(JSON.stringify({ channel, data }));
+        return r.ok ? true : typeof r.reason === 'string' && r.reason.length > 0;
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
