@@ -3,13 +3,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_STAMP := node_modules/.package-lock.stamp
 
-.PHONY: help deps temporal test typecheck demo run bench sim clean
+.PHONY: help deps temporal test typecheck demo run bench sim ui-check clean
 
 help:
 	@echo "make demo   - run the demo: local Temporal + simulator + workers + a HardStop (KEEP=1 keeps the UI up)"
 	@echo "make test   - install what is missing, start a Temporal dev server, run every test"
 	@echo "make run    - an open-ended session (CONFIG=config/session.example.yaml)"
 	@echo "make bench  - run the benchmarks and write bench/RESULTS.md"
+	@echo "make ui-check - the demo, then the stop sequence checked in the Temporal UI (headless Chromium) and screenshotted"
 	@echo "make sim    - run the embedded venue alone (SIM_ARGS=\"--port 8080 --seed 1\")"
 
 $(NODE_STAMP): package.json package-lock.json
@@ -37,6 +38,10 @@ bench: deps temporal
 
 demo: deps temporal
 	@npx tsx src/cli/hlx.ts demo $(if $(KEEP),--keep,)
+
+ui-check: deps temporal
+	@scripts/ensure-chromium.sh
+	@npx tsx src/cli/hlx.ts demo --screenshot docs/temporal-ui-stop.png
 
 run: deps temporal
 	@npx tsx src/cli/hlx.ts demo --run --config $(or $(CONFIG),config/session.example.yaml)
