@@ -21,8 +21,8 @@ export interface SimAccount {
   isFlat(): boolean;
 }
 
-export async function startSimAccount(seed = 5, limits?: Partial<LimitConfig>): Promise<SimAccount> {
-  const signer = Signer.fromPrivateKey(Wallet.createRandom().privateKey);
+export async function startSimAccount(seed = 5, limits?: Partial<LimitConfig>, privateKey = Wallet.createRandom().privateKey): Promise<SimAccount> {
+  const signer = Signer.fromPrivateKey(privateKey);
   const address = signer.address;
   const sim = await startSimulator({ port: 0, tickMs: 0, seed, fund: { [address]: '1000000' }, ...(limits ? { limits } : {}) });
   const http = new HttpClient(sim.httpUrl, { timeoutMs: 5_000 });
