@@ -81,6 +81,11 @@ test('HardStop from READY_TRADING: latch on the hot path, cancel, flatten, confi
       expect.arrayContaining(['engage hot-path latch (CumulativeLoss)', 'cancel 3 open orders', 'flatten BTC 0.5 @ IOC', 'flatten ETH \u22121.25 @ IOC', 'alert: STOPPED_FLAT after 1 round']),
     );
     expect(summaries.some((x) => x.startsWith('confirm flat (round 1)'))).toBe(true);
+    // current details (markdown) served by the built-in metadata query while a worker is up
+    const meta = await h.query<{ currentDetails?: string; definition?: { signalDefinitions?: { name: string }[] } }>('__temporal_workflow_metadata');
+    expect(meta.currentDetails).toContain('**Phase:** STOPPED_FLAT');
+    expect(meta.currentDetails).toMatch(/Steps done[\s\S]*ended STOPPED_FLAT/);
+    expect(meta.definition?.signalDefinitions?.map((d) => d.name)).toEqual(expect.arrayContaining(['hardStop', 'checkpoint']));
     recorded.push(input.sessionId, child.workflowId);
     await recordFixture('session-hardstop-flat', input.sessionId);
     await recordFixture('stop-latch-engaged', child.workflowId);
