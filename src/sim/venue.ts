@@ -134,6 +134,9 @@ export class Venue {
       user = vault;
     }
     if (expiresAfter !== null && expiresAfter !== undefined && expiresAfter < now) {
+      // the venue charges a stale expiresAfter 5× against the address budget
+      const acct = this.engine.account(user);
+      if (acct) acct.requestsUsed += 5 * Math.max(1, batchLength(raw));
       return rejected(`Action already expired: expiresAfter ${expiresAfter} < block time ${now}`);
     }
     const nonceErr = this.nonces.use(signer, nonce, now);

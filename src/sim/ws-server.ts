@@ -74,8 +74,13 @@ export class WsHub {
         this.send(conn, { channel: 'error', data: 'Internal error' });
       }
     });
-    ws.on('close', () => this.conns.delete(conn));
-    ws.on('error', () => this.conns.delete(conn));
+    const forget = () => {
+      this.conns.delete(conn);
+      const suffix = `:${connId(conn)}`;
+      for (const k of [...this.lastBbo.keys()]) if (k.endsWith(suffix)) this.lastBbo.delete(k);
+    };
+    ws.on('close', forget);
+    ws.on('error', forget);
   }
 
   private onMessage(conn: Conn, text: string): void {
