@@ -17,7 +17,7 @@ export interface StopVenue {
   metaAndAssetCtxs(): Promise<MetaAndAssetCtxs>;
   clearinghouseState(user: string): Promise<ClearinghouseState>;
   openOrders(user: string): Promise<OpenOrder[]>;
-  exchange(body: { action: { type: string }; nonce: number; signature: { r: string; s: string; v: number } }): Promise<ExchangeAnswer>;
+  exchange(body: { action: { type: string }; nonce: number; signature: { r: string; s: string; v: number }; vaultAddress?: string | null }): Promise<ExchangeAnswer>;
 }
 
 /** The /exchange answer as the HttpClient parses it. */
@@ -28,7 +28,7 @@ export type ExchangeAnswer =
 /** The signing part of FOUNDATION's Signer. */
 export interface StopSigner {
   readonly address: string;
-  signL1(action: unknown, nonce: number, opts: { isMainnet: boolean }): { r: string; s: string; v: number };
+  signL1(action: unknown, nonce: number, opts: { isMainnet: boolean; vaultAddress?: string | null }): { r: string; s: string; v: number };
 }
 
 export interface StopActivityDeps {
@@ -36,8 +36,10 @@ export interface StopActivityDeps {
   signer: StopSigner;
   /** strictly increasing ms nonces (FOUNDATION's NonceManager) */
   nonces: { next(): number };
-  /** the trading account (master address; the signer may be its API wallet) */
+  /** the trading account whose positions are read (master address; the signer may be its API wallet) */
   account: string;
+  /** when the account is a vault/sub-account traded by the signer: signed into every action */
+  vaultAddress?: string;
   isMainnet: boolean;
   log?: Logger;
   /** where alerts go besides the log (a pager, a webhook); failures are logged, not thrown */
@@ -53,8 +55,9 @@ export function createStopActivities(deps: StopActivityDeps): StopActivities {
 
   async function signedExchange(action: { type: string }): Promise<ExchangeAnswer> {
     const nonce = deps.nonces.next();
-    const signature = deps.signer.signL1(action, nonce, { isMainnet: deps.isMainnet });
-    const res = await deps.venue.exchange({ action, nonce, signature });
+    const vaultAddress = deps.vaultAddress ?? null;
+    const signature = deps.signer.signL1(action, nonce, { isMainnet: deps.isMainnet, vaultAddress });
+    const res = await deps.venue.exchange({ action, nonce, signature, ...(vaultAddress ? { vaultAddress } : {}) });
     // A whole-action rejection (nonce, signature, rate) is thrown so Temporal retries the activity,
     // which re-reads the venue: every stop activity is safe to repeat.
     if (res.status === 'err') throw new Error(`venue rejected ${action.type}: ${res.response}`);

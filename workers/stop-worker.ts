@@ -6,6 +6,7 @@
  *  - the stop-sequence workflows and the stop activities (taskQueues.stop).
  *
  *   HLX_NETWORK=sim|testnet|mainnet  HLX_VENUE_HTTP_URL (optional override)  HLX_ACCOUNT=0x…
+ *   HLX_VAULT_ADDRESS=0x… (optional: the account is a vault/sub-account the key trades for)
  *   HL_PRIVATE_KEY=0x…  or  HLX_KEYSTORE=path HLX_KEYSTORE_PASSWORD=…
  *   TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY (or temporal.yaml's profile)
  *   HLX_TASK_QUEUE_SESSION / HLX_TASK_QUEUE_STOP (optional overrides of temporal.yaml)
@@ -81,6 +82,8 @@ export const StopWorkerEnv = z
     HLX_NETWORK: z.enum(['sim', 'testnet', 'mainnet']).default('sim'),
     HLX_VENUE_HTTP_URL: z.url().optional(),
     HLX_ACCOUNT: z.string().regex(Hex40, 'a 0x address (40 hex digits)'),
+    /** set when HLX_ACCOUNT is a vault or sub-account the key trades for */
+    HLX_VAULT_ADDRESS: z.string().regex(Hex40, 'a 0x address (40 hex digits)').optional(),
     HL_PRIVATE_KEY: z.string().min(1).optional(),
     HLX_KEYSTORE: z.string().min(1).optional(),
     HLX_KEYSTORE_PASSWORD: z.string().optional(),
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
     signer,
     nonces: new NonceManager(),
     account: env.HLX_ACCOUNT,
+    ...(env.HLX_VAULT_ADDRESS ? { vaultAddress: env.HLX_VAULT_ADDRESS } : {}),
     isMainnet: ep.isMainnet,
     log: log.child('activities'),
   });
