@@ -10,12 +10,13 @@
  * `HyperliquidSignTransaction` domain whose chainId is the action's signatureChainId.
  *
  * The L1 path is on the order hot path, so the EIP-712 domain separator, the Agent type hash and
- * keccak('a'/'b') are computed once; each signature costs three keccaks and one secp256k1 sign
- * with the SigningKey (no generic typed-data encoding per call). A test checks the fast digest
- * against ethers' generic TypedDataEncoder.
+ * keccak('a'/'b') are computed once; each signature costs three keccaks (bytes in, bytes out,
+ * ./keccak.ts) and one secp256k1 sign with the SigningKey — no generic typed-data encoding and no
+ * hex round trips per call. A test checks the fast digest against ethers' TypedDataEncoder.
  */
 import { BaseWallet, SigningKey, TypedDataEncoder, getBytes, keccak256, recoverAddress, toUtf8Bytes, type TypedDataField } from 'ethers';
 import { WireFormatError } from './format';
+import { keccak256Bytes, keccak256Hex } from './keccak';
 import { encodeMsgpackShared } from './msgpack';
 
 /** An ECDSA signature as the venue's JSON carries it. */
@@ -105,7 +106,7 @@ export function actionHashPreimage(action: unknown, nonce: number, vaultAddress?
 
 /** connectionId = keccak256 of the preimage, as 0x + 64 hex. */
 export function actionHash(action: unknown, nonce: number, vaultAddress?: string | null, expiresAfter?: number | null): string {
-  return keccak256(actionHashPreimage(action, nonce, vaultAddress, expiresAfter));
+  return keccak256Hex(actionHashPreimage(action, nonce, vaultAddress, expiresAfter));
 }
 
 /** The EIP-712 typed data of the phantom agent (what a generic wallet would sign). */
@@ -126,14 +127,22 @@ digestBuf[0] = 0x19;
 digestBuf[1] = 0x01;
 digestBuf.set(EXCHANGE_DOMAIN_SEPARATOR, 2);
 
-/** The EIP-712 digest of Agent{source, connectionId} on the Exchange domain. */
-export function l1Digest(connectionId: string | Uint8Array, isMainnet: boolean): string {
-  const conn = typeof connectionId === 'string' ? getBytes(connectionId) : connectionId;
+function l1DigestBytes(conn: Uint8Array, isMainnet: boolean): Uint8Array {
   if (conn.length !== 32) throw new WireFormatError('connectionId', 'must be 32 bytes');
   structBuf.set(isMainnet ? SOURCE_HASH.a : SOURCE_HASH.b, 32);
   structBuf.set(conn, 64);
-  digestBuf.set(getBytes(keccak256(structBuf)), 34);
-  return keccak256(digestBuf);
+  digestBuf.set(keccak256Bytes(structBuf), 34);
+  return keccak256Bytes(digestBuf);
+}
+
+/** The EIP-712 digest of Agent{source, connectionId} on the Exchange domain. */
+export function l1Digest(connectionId: string | Uint8Array, isMainnet: boolean): string {
+  const conn = typeof connectionId === 'string' ? getBytes(connectionId) : connectionId;
+  return '0x' + Buffer.from(l1DigestBytes(conn, isMainnet)).toString('hex');
+}
+
+function l1DigestOf(action: unknown, nonce: number, opts: L1Opts): Uint8Array {
+  return l1DigestBytes(keccak256Bytes(actionHashPreimage(action, nonce, opts.vaultAddress, opts.expiresAfter)), opts.isMainnet);
 }
 
 function signingKeyOf(wallet: SignerKey): SigningKey {
@@ -142,7 +151,7 @@ function signingKeyOf(wallet: SignerKey): SigningKey {
   throw new TypeError('wallet must be an ethers BaseWallet or SigningKey');
 }
 
-function signDigest(key: SigningKey, digest: string): Signature {
+function signDigest(key: SigningKey, digest: string | Uint8Array): Signature {
   const sig = key.sign(digest);
   return { r: sig.r, s: sig.s, v: sig.v };
 }
@@ -154,8 +163,7 @@ function checkOpts(opts: L1Opts): void {
 /** Signs an L1 action exactly as given (key order included; build it with actions.ts or canonical.ts). */
 export function signL1Action(wallet: SignerKey, action: unknown, nonce: number, opts: L1Opts): Signature {
   checkOpts(opts);
-  const digest = l1Digest(actionHash(action, nonce, opts.vaultAddress, opts.expiresAfter), opts.isMainnet);
-  return signDigest(signingKeyOf(wallet), digest);
+  return signDigest(signingKeyOf(wallet), l1DigestOf(action, nonce, opts));
 }
 
 function checkSignature(sig: Signature): void {
@@ -170,7 +178,7 @@ function pad32(h: string): string {
   return '0x' + h.slice(2).padStart(64, '0');
 }
 
-function recoverFromDigest(digest: string, sig: Signature): string {
+function recoverFromDigest(digest: string | Uint8Array, sig: Signature): string {
   checkSignature(sig);
   try {
     return recoverAddress(digest, { r: pad32(sig.r), s: pad32(sig.s), v: sig.v });
@@ -182,8 +190,7 @@ function recoverFromDigest(digest: string, sig: Signature): string {
 /** The checksummed address the venue recovers from this action, nonce and signature. */
 export function recoverL1Signer(action: unknown, nonce: number, opts: L1Opts, sig: Signature): string {
   checkOpts(opts);
-  const digest = l1Digest(actionHash(action, nonce, opts.vaultAddress, opts.expiresAfter), opts.isMainnet);
-  return recoverFromDigest(digest, sig);
+  return recoverFromDigest(l1DigestOf(action, nonce, opts), sig);
 }
 
 // ---------------------------------------------------------------------------------------------
