@@ -95,6 +95,26 @@ describe('simulator engine', () => {
     expect(e.scheduleCancel(ALICE, undefined)).toBeNull();
   });
 
+  test('scheduleCancel after $1M traded: at the time every open order is cancelled as scheduledCancel', () => {
+    const { e, clock } = makeEngine();
+    e.fund(ALICE, usd('10000000'));
+    const up = new Decimal(bestAsk(e, 'BTC')).times(1.05).toFixed(0);
+    const down = new Decimal(bestBid(e, 'BTC')).times(0.95).toFixed(0);
+    e.placeOrders(ALICE, [limit(0, true, up, '6', 'Ioc')]);
+    e.placeOrders(ALICE, [limit(0, false, down, '6', 'Ioc')]);
+    expect(e.account(ALICE)!.cumVlm > usd('1000000')).toBe(true);
+    expect(e.scheduleCancel(ALICE, clock.t + 1000)).toBe('Scheduled cancel time too early, must be at least 5 seconds from now.');
+    expect(e.scheduleCancel(ALICE, clock.t + 10_000)).toBeNull();
+    const [r] = e.placeOrders(ALICE, [limit(0, true, new Decimal(bestBid(e, 'BTC')).minus(500).toString(), '0.01')]);
+    const oid = (r as { resting: { oid: number } }).resting.oid;
+    e.tick();
+    expect(e.orders.get(oid)!.status).toBe('open');
+    clock.t += 20_000;
+    e.tick();
+    expect(e.orders.get(oid)!.status).toBe('scheduledCancel');
+    expect(e.account(ALICE)!.openOrders.size).toBe(0);
+  });
+
   test('passive fills on a price move name the synthetic market maker as counterparty', () => {
     const { e } = makeEngine();
     e.fund(ALICE, usd('100000'));
