@@ -205,16 +205,19 @@ export class WsClient extends EventEmitter {
         if (s.up) {
           cleanup();
           resolve();
-        } else if (this.closedByUser) {
-          cleanup();
-          reject(new WsNotConnectedError('closed before the connection was established'));
         }
+      };
+      const onClosed = () => {
+        cleanup();
+        reject(new WsNotConnectedError('closed before the connection was established'));
       };
       const cleanup = () => {
         clearTimeout(timer);
         this.off('state', onState);
+        this.off('closed', onClosed);
       };
       this.on('state', onState);
+      this.on('closed', onClosed);
     });
   }
 
@@ -239,6 +242,7 @@ export class WsClient extends EventEmitter {
       });
     }
     this.setState(false);
+    this.emit('closed');
   }
 
   state(): WsState {
@@ -270,6 +274,14 @@ export class WsClient extends EventEmitter {
     ws.terminate();
     this.setState(false);
     this.scheduleReconnect();
+  }
+
+  /** Skip the remaining backoff wait and reconnect now (operator action; tests that control the gap). */
+  reconnectNow(): void {
+    if (this.closedByUser || this.ws || !this.reconnectTimer) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.open();
   }
 
   private open(): void {

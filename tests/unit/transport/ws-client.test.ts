@@ -93,6 +93,7 @@ describe('WsClient against a scripted server', () => {
     await client.connect();
     await expect(client.post('action', { action: { type: 'noop' } }, { timeoutMs: 50 })).rejects.toBeInstanceOf(VenueTimeoutError);
     expect(client.stats()).toMatchObject({ postsTimedOut: 1, postsInFlight: 0 });
+    await waitFor(() => held !== undefined, 5_000, 'server got the post');
     srv.sendAll(JSON.stringify({ channel: 'post', data: { id: held.id, response: { type: 'action', payload: { status: 'ok', response: { type: 'default' } } } } }));
     srv.onPost = (msg) => ({ channel: 'post', data: { id: msg.id, response: { type: 'action', payload: { status: 'ok', response: { type: 'default' } } } } });
     await expect(client.post('action', { action: { type: 'noop' } })).resolves.toEqual({ status: 'ok', response: { type: 'default' } });
@@ -137,6 +138,16 @@ describe('WsClient against a scripted server', () => {
     await expect(client.post('info', { type: 'allMids' })).rejects.toBeInstanceOf(WsNotConnectedError);
   });
 
+  it('reconnectNow skips the backoff wait', async () => {
+    client = new WsClient(srv.url, { backoff: { initialMs: 60_000, maxMs: 60_000, jitter: 0 } });
+    await client.connect();
+    srv.dropAll();
+    await waitFor(() => !client!.state().up);
+    client.reconnectNow();
+    await waitFor(() => client!.state().up, 2_000, 'reconnected');
+    expect(srv.connections).toBe(2);
+  });
+
   it('ties error frames and error answers to their post', async () => {
     let n = 0;
     srv.onPost = (msg) => {
@@ -176,7 +187,7 @@ describe('backoff', () => {
     expect(backoffDelay(40, o, () => 0)).toBe(5_000);
   });
 
-  it('retries a dead address with growing delays until it comes up', async () => {
+  it('retries a dead address with growing, capped delays until closed', async () => {
     const srv = await startScriptedServer();
     const url = srv.url;
     await srv.close();
@@ -184,8 +195,10 @@ describe('backoff', () => {
     const delays: number[] = [];
     const orig = (c as any).log.info;
     (c as any).log = { ...((c as any).log), info: (m: string, f: any) => { if (m === 'reconnecting') delays.push(f.inMs); orig(m, f); } };
-    await expect(c.connect(400)).rejects.toThrow(/not connected/);
+    const connecting = c.connect(60_000).catch((e: Error) => e);
+    await waitFor(() => delays.length >= 4, 10_000, 'four reconnect attempts');
     await c.close();
+    expect(await connecting).toBeInstanceOf(WsNotConnectedError);
     expect(delays.slice(0, 4)).toEqual([20, 40, 80, 80]);
   });
 });
