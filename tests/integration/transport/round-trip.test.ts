@@ -60,7 +60,7 @@ describe('VenueClient round trips against the simulator', () => {
   });
 
   it('uses HTTP while the socket is down and WS again once it is back', async () => {
-    const c = h.client({ ws: { backoff: { initialMs: 300, maxMs: 300, jitter: 0 } } });
+    const c = h.client({ ws: { backoff: { initialMs: 60_000, maxMs: 60_000, jitter: 0 } } });
     await c.connect();
     h.sim.admin.dropSockets();
     await new Promise<void>((r) => c.onSocketState((s) => !s.up && r()));
@@ -70,7 +70,9 @@ describe('VenueClient round trips against the simulator', () => {
     const mids = await c.allMids();
     expect(Object.keys(mids).sort()).toEqual(['BTC', 'ETH', 'SOL']);
     expect(c.stats()).toMatchObject({ actionsViaHttp: 1, infoViaHttp: 1 });
-    await new Promise<void>((r) => c.onSocketState((s) => s.up && r()));
+    const up = new Promise<void>((r) => c.onSocketState((s) => s.up && r()));
+    c.ws!.reconnectNow();
+    await up;
     await c.allMids();
     expect(c.stats().infoViaWs).toBe(1);
     expect(c.stats().ws!.reconnects).toBe(1);
