@@ -26,3 +26,18 @@ test('a workflow and an activity run on the dev server', async () => {
   );
   expect(result).toBe('workflow saw: hello hlx from pid worker');
 });
+
+test('workflows/ bundles for the Temporal sandbox, with both workflow types exported', async () => {
+  const { bundleWorkflowCode } = await import('@temporalio/worker');
+  const warnings: string[] = [];
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, '..', '..', 'workflows', 'index.ts'),
+    logger: { trace() {}, debug() {}, info() {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m), log() {} } as never,
+  });
+  expect(bundle.code.length).toBeGreaterThan(1000);
+  // the bundle registers the workflow functions by name: the session and its stop sequence
+  expect(bundle.code).toMatch(/tradingSession/);
+  expect(bundle.code).toMatch(/stopSequence/);
+  // a Node built-in pulled into the bundle shows up as a warning; none is allowed
+  expect(warnings).toEqual([]);
+});
