@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { CliError } from '../errors';
 import { recoverL1Signer, WireFormatError } from '../../exchange/hyperliquid';
-import { hashPayload, parsePayload, readStdin, recoverPayloadSchema } from './sign-payload';
+import { hashPayload, parsePayload, readStdin, recoverPayloadSchema } from './sign';
 
 export const summary = 'recover [--expect 0xADDR] < payload.json: the address the venue recovers from a signed action';
 
@@ -22,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     expect = values.expect;
   } catch (e) {
-    throw new CliError(`${(e instanceof Error ? e.message : String(e)).split('\n')[0]}\n${USAGE}`);
+    throw new CliError(`${(e instanceof Error ? e.message : String(e)).split('\n')[0]} (see hlx recover --help)`);
   }
   if (expect !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(expect)) throw new CliError('--expect: expected a 0x-prefixed 20-byte hex address');
   const payload = parsePayload(await readStdin(), recoverPayloadSchema);
