@@ -9,6 +9,14 @@
 import fc from 'fast-check';
 import { Wallet } from 'ethers';
 import {
+  APPROVE_AGENT_TYPES,
+  approveAgentAction,
+  recoverUserSignedSigner,
+  signUserSignedAction,
+  USD_SEND_TYPES,
+  usdSendAction,
+  WITHDRAW_TYPES,
+  withdraw3Action,
   actionHash,
   canonicalizeAction,
   encodeMsgpack,
@@ -18,7 +26,7 @@ import {
   toHex,
 } from '../../../src/exchange/hyperliquid';
 import { NktkasPeer } from './support/peer';
-import { signingCase } from './support/arbitraries';
+import { address, signingCase, uint, wireDecimal } from './support/arbitraries';
 
 const KEY = '0x' + '5a17'.repeat(16); // throwaway test key
 const wallet = new Wallet(KEY);
@@ -64,4 +72,33 @@ test(`our signer matches @nktkas/hyperliquid on ${RUNS} random actions`, async (
   expect([...kinds.keys()].sort()).toEqual(['batchModify', 'cancel', 'cancelByCloid', 'noop', 'order', 'scheduleCancel', 'updateLeverage']);
   expect(withVault).toBeGreaterThan(0);
   expect(withExpiry).toBeGreaterThan(0);
+});
+
+test('user-signed actions (usdSend, withdraw3, approveAgent) match @nktkas/hyperliquid on 300 random cases', async () => {
+  const userCase = fc.record({
+    kind: fc.constantFrom('usdSend' as const, 'withdraw3' as const, 'approveAgent' as const),
+    to: address,
+    amount: wireDecimal,
+    time: uint,
+    name: fc.option(fc.string({ maxLength: 16 }), { nil: undefined }),
+    isMainnet: fc.boolean(),
+    chain: fc.constantFrom('0x66eee', '0xa4b1', '0x1'),
+  });
+  await fc.assert(
+    fc.asyncProperty(userCase, async (c) => {
+      const opts = { isMainnet: c.isMainnet, signatureChainId: c.chain };
+      const [action, types] =
+        c.kind === 'usdSend'
+          ? [usdSendAction({ destination: c.to, amount: c.amount, time: c.time }, opts), USD_SEND_TYPES]
+          : c.kind === 'withdraw3'
+            ? [withdraw3Action({ destination: c.to, amount: c.amount, time: c.time }, opts), WITHDRAW_TYPES]
+            : [approveAgentAction({ agentAddress: c.to, agentName: c.name, nonce: c.time }, opts), APPROVE_AGENT_TYPES];
+      const sig = signUserSignedAction(wallet, action, types);
+      const theirs = await peer.ask({ userSigned: true, action, types });
+      expect(theirs.error).toBeUndefined();
+      expect([BigInt(sig.r), BigInt(sig.s), sig.v]).toEqual([BigInt(theirs.signature.r), BigInt(theirs.signature.s), theirs.signature.v]);
+      expect(recoverUserSignedSigner(action, types, theirs.signature)).toBe(wallet.address);
+    }),
+    { numRuns: Number(process.env.HLX_DIFF_USER_RUNS ?? 300) },
+  );
 });

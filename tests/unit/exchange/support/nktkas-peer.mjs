@@ -1,9 +1,10 @@
 // Differential-test peer: signs with @nktkas/hyperliquid 0.33.3 + viem (an independent
 // implementation: its own msgpack encoder, keccak and EIP-712 encoding). ESM-only, so it runs as a
 // child process of the Jest test. Protocol: one JSON request per stdin line, one JSON answer per
-// stdout line: {action, nonce, vaultAddress?, expiresAfter?, isMainnet} → {msgpackHex, connectionId, signature}.
+// stdout line: {action, nonce, vaultAddress?, expiresAfter?, isMainnet} → {msgpackHex, connectionId, signature},
+// or {userSigned: true, action, types} → {signature}.
 import { createInterface } from 'node:readline';
-import { createL1ActionHash, signL1Action } from '@nktkas/hyperliquid/signing';
+import { createL1ActionHash, signL1Action, signUserSignedAction } from '@nktkas/hyperliquid/signing';
 import { privateKeyToAccount } from 'viem/accounts';
 
 // nktkas' msgpack encoder is not exported by its package map; load the same file its signer uses.
@@ -28,6 +29,12 @@ for await (const line of rl) {
   if (!line.trim()) continue;
   const req = JSON.parse(line);
   try {
+    if (req.userSigned) {
+      // user-signed: {userSigned: true, action, types} → the EIP-712 signature only
+      const signature = await signUserSignedAction({ wallet, action: req.action, types: req.types });
+      process.stdout.write(JSON.stringify({ signature, address: wallet.address }) + '\n');
+      continue;
+    }
     const args = { action: req.action, nonce: req.nonce };
     if (req.vaultAddress != null) args.vaultAddress = req.vaultAddress;
     if (req.expiresAfter != null) args.expiresAfter = req.expiresAfter;

@@ -39,7 +39,7 @@ export class NktkasPeer {
     createInterface({ input: this.child.stdout }).on('line', (line) => this.waiting.shift()?.(JSON.parse(line) as PeerAnswer));
   }
 
-  ask(req: PeerRequest): Promise<PeerAnswer> {
+  ask(req: PeerRequest | { userSigned: true; action: unknown; types: unknown }): Promise<PeerAnswer> {
     if (this.exitError !== undefined) return Promise.resolve({ error: this.exitError } as PeerAnswer);
     return new Promise((resolve) => {
       this.waiting.push(resolve);
