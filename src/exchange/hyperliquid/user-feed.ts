@@ -70,6 +70,8 @@ export interface UserFeedOpts {
   logger?: Logger;
   /** retry delay after a failed sync, ms; default 500 (doubling, ≤ 5 s) */
   retryMs?: number;
+  /** called once by stop() */
+  onStop?: () => void;
 }
 
 export interface SyncReport {
@@ -171,6 +173,7 @@ export class UserFeed {
   private stopped = false;
   private syncing: Promise<void> | null = null;
   private readonly counters: UserFeedStats;
+  private readonly onStop: (() => void) | undefined;
 
   constructor(
     private readonly source: FeedSource,
@@ -183,6 +186,7 @@ export class UserFeed {
     this.lookbackMs = opts.fillLookbackMs ?? 5_000;
     this.pageSize = opts.fillPageSize ?? 2_000;
     this.retryMs = opts.retryMs ?? 500;
+    this.onStop = opts.onStop;
     this.counters = {
       fillsDelivered: 0,
       fillDuplicatesDropped: 0,
@@ -234,7 +238,9 @@ export class UserFeed {
   }
 
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
+    this.onStop?.();
     this.generation++;
     for (const h of this.handles.splice(0)) h.unsubscribe();
     this.offState?.();

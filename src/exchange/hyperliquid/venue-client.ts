@@ -63,6 +63,8 @@ export class VenueClient extends InfoApi implements OrderTransport, FeedSource {
   readonly ws: WsClient | null;
   private readonly log: Logger;
   private readonly counters = { actionsViaWs: 0, actionsViaHttp: 0, infoViaWs: 0, infoViaHttp: 0, infoFallbacks: 0 };
+  private feedUser: string | null = null;
+  private readonly feeds = new Set<UserFeed>();
 
   constructor(opts: VenueClientOpts) {
     super();
@@ -111,7 +113,23 @@ export class VenueClient extends InfoApi implements OrderTransport, FeedSource {
    * address, never the agent's.
    */
   userFeed(user: string, handlers: UserFeedHandlers, opts: UserFeedOpts = {}): UserFeed {
-    return new UserFeed(this, user, handlers, { logger: this.log.child('feed'), ...opts });
+    // orderUpdates and user-channel frames do not say whose they are: one account per socket
+    const who = user.toLowerCase();
+    if (this.feedUser !== null && this.feedUser !== who) {
+      throw new Error(`userFeed: this connection already carries ${this.feedUser}'s feed; use one VenueClient per account`);
+    }
+    this.feedUser = who;
+    const feed: UserFeed = new UserFeed(this, user, handlers, {
+      logger: this.log.child('feed'),
+      ...opts,
+      onStop: () => {
+        opts.onStop?.();
+        this.feeds.delete(feed);
+        if (this.feeds.size === 0) this.feedUser = null;
+      },
+    });
+    this.feeds.add(feed);
+    return feed;
   }
 
   // ---------------------------------------------------------------- actions

@@ -142,3 +142,22 @@ describe('VenueClient fallback rules', () => {
     }
   });
 });
+
+describe('VenueClient.userFeed', () => {
+  it('refuses a second account on the same socket (orderUpdates frames do not name the user)', async () => {
+    const ws = await startScriptedServer();
+    const c = new VenueClient({ httpUrl: base, wsUrl: ws.url });
+    const noop = { onFill: () => {}, onOrderUpdate: () => {}, onPositions: () => {} };
+    try {
+      const a = c.userFeed('0x14791697260e4c9a71f18484c9f997b308e59325', noop);
+      const again = c.userFeed('0x14791697260E4C9A71F18484C9F997B308E59325', noop);
+      expect(() => c.userFeed('0x0000000000000000000000000000000000000001', noop)).toThrow(/one VenueClient per account/);
+      a.stop();
+      again.stop();
+      c.userFeed('0x0000000000000000000000000000000000000001', noop).stop();
+    } finally {
+      await c.close();
+      await ws.close();
+    }
+  });
+});
