@@ -4,10 +4,11 @@
  * src/orchestration/ with the TypeScript parser, follows their relative value imports
  * transitively (a forbidden module two hops away still ends up in the workflow bundle), and fails
  * naming the file, the import and the chain that reached it. `import type` is erased at compile
- * time and therefore allowed.
+ * time and therefore allowed; a value import of anything under activities/ is a violation.
  */
 import { builtinModules } from 'node:module';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import ts from 'typescript';
 
@@ -77,6 +78,11 @@ export function forbiddenReason(specifier: string): string | undefined {
   return undefined;
 }
 
+/** Activities run in the worker, not the workflow sandbox: workflows may only import their types. */
+function isActivityModule(file: string): boolean {
+  return path.relative(ROOT, file).split(path.sep)[0] === 'activities';
+}
+
 function resolveRelative(from: string, spec: string): string | undefined {
   const base = path.resolve(path.dirname(from), spec);
   for (const c of [base, `${base}.ts`, path.join(base, 'index.ts')]) {
@@ -106,6 +112,10 @@ export function findViolations(entries: string[]): string[] {
       const rel = path.relative(ROOT, file);
       if (imp.specifier.startsWith('.')) {
         const target = resolveRelative(file, imp.specifier);
+        if (target && isActivityModule(target)) {
+          violations.push(`${rel}:${imp.line} imports activity module '${imp.specifier}' as a value (use import type + proxyActivities) via ${chain.join(' → ')}`);
+          continue;
+        }
         if (target && !seen.has(target)) {
           const next = [...chain, path.relative(ROOT, target)];
           seen.set(target, next);
@@ -139,6 +149,21 @@ describe('workflow import hygiene', () => {
     expect(specs.filter((s) => forbiddenReason(s))).toEqual(['fs', 'node:fs/promises', 'ethers', 'child_process', 'net', 'http']);
     for (const ok of ['@temporalio/workflow', '@temporalio/common', 'zod', 'decimal.js', '../src/orchestration/ids']) expect(forbiddenReason(ok)).toBeUndefined();
     for (const bad of ['crypto', 'node:crypto', 'stream/promises', 'ws', '@temporalio/worker', '@temporalio/client/lib/x']) expect(forbiddenReason(bad)).toBeDefined();
+  });
+
+  test('a value import of an activity module is reported, a type import is not', () => {
+    // the fixture lives outside the repo so no concurrent tsc or bundler ever sees it
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hlx-lint-'));
+    try {
+      const bad = path.join(dir, 'bad.ts');
+      const spec = path.relative(dir, path.join(ROOT, 'activities', 'stop')).split(path.sep).join('/');
+      fs.writeFileSync(bad, `import { cancelAllOpenOrders } from '${spec}';\nimport type * as acts from '${spec}';\n`);
+      const v = findViolations([bad]);
+      expect(v).toHaveLength(1);
+      expect(v[0]).toMatch(/bad\.ts:1 imports activity module '.*activities\/stop' as a value/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('nothing reachable from workflows/ or src/orchestration/ loads a Node built-in or an I/O module', () => {
