@@ -6,6 +6,8 @@
  *
  * Orders rest below the market and are cancelled between samples (uncounted), so the book does
  * not grow. The simulator's rate limits are lifted: this measures latency, not the budget.
+ * An `allMids` info round trip is measured too: the same path without the simulator's signature
+ * recovery (~2 ms of pure-JS ECDSA per action), i.e. what the transport itself costs.
  *
  * Run: npm run bench:post  → .run/bench/post.json
  */
@@ -23,7 +25,7 @@ const log = (s: string) => process.stdout.write(s + '\n');
 const rows: { metric: string; value: number; unit: string; goal?: string }[] = [];
 
 const SAMPLES: Record<number, number> = { 1: 1_000, 40: 300 };
-const WARMUP = 50;
+const WARMUP = 200;
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
@@ -88,6 +90,23 @@ async function main(): Promise<void> {
       rows.push({ metric: `post round trip p99 (${label}, ${name})`, value: round3(p99), unit: 'ms' });
     }
   }
+  // the transport alone: an info post the simulator answers without signature recovery
+  for (const [name, client] of [
+    ['WS post', wsClient],
+    ['HTTP', httpClient],
+  ] as const) {
+    const lat: number[] = [];
+    for (let i = 0; i < WARMUP + 2_000; i++) {
+      const t0 = process.hrtime.bigint();
+      await client.allMids();
+      if (i >= WARMUP) lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    lat.sort((a, b) => a - b);
+    table.push([name, 'allMids info', String(lat.length), pct(lat, 0.5).toFixed(3), pct(lat, 0.99).toFixed(3), (lat.reduce((s, x) => s + x, 0) / lat.length).toFixed(3)]);
+    rows.push({ metric: `info round trip p50 (allMids, ${name}; no signature to verify)`, value: round3(pct(lat, 0.5)), unit: 'ms' });
+    rows.push({ metric: `info round trip p99 (allMids, ${name}; no signature to verify)`, value: round3(pct(lat, 0.99)), unit: 'ms' });
+  }
+
   const st = wsClient.stats();
   if (st.actionsViaHttp !== 0) throw new Error('the WS client fell back to HTTP during the bench');
 
