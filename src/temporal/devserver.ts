@@ -72,8 +72,13 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const logFile = opts.logFile ?? path.join(PROJECT_ROOT, '.run', `temporal-${port}.log`);
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const out = fs.openSync(logFile, 'a');
-  const child: ChildProcess = spawn(TEMPORAL_CLI, args, { stdio: ['ignore', out, out], detached: false });
+  // Its own process group: a Ctrl+C in the terminal reaches our process (which may be in the
+  // middle of a stop sequence that needs this server), not the server; we stop it ourselves.
+  const child: ChildProcess = spawn(TEMPORAL_CLI, args, { stdio: ['ignore', out, out], detached: true });
   fs.closeSync(out);
+  // ...and if this process exits without calling stop(), the server goes with it
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const address = `${ip}:${port}`;
   let exited: number | null = null;
   child.on('exit', (code) => (exited = code ?? -1));
@@ -97,6 +102,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await done;
     clearTimeout(t);
+    process.off('exit', killOnExit);
   };
   return { address, port, uiPort: opts.uiPort, dbFile: opts.dbFile, pid: child.pid!, stop };
 }

@@ -134,7 +134,8 @@ export async function run(argv: string[]): Promise<number> {
   setLogSink({ write: (l) => void logStream.write(l + '\n') });
   const sdkLog = new DefaultLogger('WARN', (e) => void logStream.write(`${new Date(Number(e.timestampNanos / 1_000_000n)).toISOString()} ${e.level} temporal ${e.message}\n`));
   try {
-    Runtime.install({ shutdownSignals: [], logger: sdkLog });
+    // our own Ctrl+C handling; native (core) logs forwarded to the same file, not the terminal
+    Runtime.install({ shutdownSignals: [], logger: sdkLog, telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } } });
   } catch {
     /* installed already (a test calling run twice) */
   }
@@ -144,7 +145,12 @@ export async function run(argv: string[]): Promise<number> {
   let interrupted = 0;
   let interruptResolve: (() => void) | undefined;
   const interruptedP = new Promise<void>((r) => (interruptResolve = r));
+  let firstSignalAt = 0;
   const onSignal = () => {
+    // one Ctrl+C in a terminal reaches npx, tsx and node alike and the wrappers relay it: copies
+    // within a second are the same keypress, not the operator's second one
+    if (interrupted > 0 && Date.now() - firstSignalAt < 1_000) return;
+    if (interrupted === 0) firstSignalAt = Date.now();
     interrupted++;
     if (interrupted > 1) {
       process.stdout.write('\nsecond Ctrl+C: exiting now\n');
