@@ -4,6 +4,7 @@
  * NO-GO, the hot-path host gone, retries, STOP_FAILED, continue-as-new, and replay of the
  * recorded histories.
  */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from '@temporalio/worker';
@@ -234,4 +235,40 @@ test('replay: the recorded histories of this file replay deterministically again
     n++;
   }
   expect(n).toBe(recorded.length);
+});
+
+test('the operator surface from the plain Temporal CLI: signal hardStop, query state, list by search attribute, update resume', async () => {
+  const cli = process.env.HLX_TEMPORAL_CLI ?? path.join(__dirname, '..', '..', '..', '.tools', 'bin', 'temporal');
+  const venue = new FakeVenue({ ETH: '0.4' });
+  const stack = await startStack(t.nativeConnection, t.namespace, fakeStopActivities(venue));
+  const input = sessionInputFor(stack.queues, { latchTimeoutMs: 200 });
+  // async: the worker answering queries and updates runs on this process's event loop
+  const run = (...args: string[]) =>
+    new Promise<string>((resolve, reject) =>
+      execFile(cli, [...args, '--address', process.env.TEMPORAL_ADDRESS!, '--namespace', t.namespace, '--disable-config-env', '--disable-config-file'], { encoding: 'utf8', timeout: 20_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`temporal ${args.join(' ')}: ${stderr || stdout || err.message}`)) : resolve(stdout),
+      ),
+    );
+  try {
+    const h = await startSession(t.client, stack.queues, input);
+    await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STARTING');
+    await run('workflow', 'signal', '--workflow-id', input.sessionId, '--name', 'hardStop', '--input', JSON.stringify({ reason: 'Operator', source: 'temporal-cli' }));
+    await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STOPPED_FLAT');
+    expect(venue.isFlat()).toBe(true);
+    const q = JSON.parse(await run('workflow', 'query', '--workflow-id', input.sessionId, '--name', 'state', '--output', 'json')) as { queryResult: [{ phase: string; hardStop: { source: string } }] };
+    expect(q.queryResult[0]).toMatchObject({ phase: 'STOPPED_FLAT', hardStop: { source: 'temporal-cli' } });
+    // visibility is eventually consistent: poll briefly
+    const listed = await waitForState(
+      () => run('workflow', 'list', '--query', `TradingAccount='${input.account.toLowerCase()}' AND TradingPhase='STOPPED_FLAT'`, '--output', 'json'),
+      (out) => out.includes(input.sessionId),
+      10_000,
+    );
+    expect(listed).toContain(input.sessionId);
+    await expect(run('workflow', 'update', 'execute', '--workflow-id', input.sessionId, '--name', 'resume', '--input', JSON.stringify({ note: '' }))).rejects.toThrow(/note/);
+    await run('workflow', 'update', 'execute', '--workflow-id', input.sessionId, '--name', 'resume', '--input', JSON.stringify({ note: 'checked from the CLI' }));
+    expect((await h.query(stateQuery)).phase).toBe('READY_TRADING');
+    await h.terminate('test done');
+  } finally {
+    await stack.shutdown();
+  }
 });
