@@ -9,6 +9,7 @@ import { isFlat, type VenueSnapshot } from '../src/orchestration/stop-plan';
 import { flattenOrderFor, type MarketRef } from '../src/orchestration/flatten';
 import { cancelAction, orderAction } from '../src/exchange/hyperliquid/actions';
 import type { ClearinghouseState, Meta, MetaAndAssetCtxs, OpenOrder } from '../src/exchange/hyperliquid/schemas/info';
+import { NonceManager } from '../src/exchange/hyperliquid/nonce';
 import { createLogger, type Logger } from '../src/util/log';
 
 /** The venue calls the stop needs (TRANSPORTS' HttpClient has them all). */
@@ -34,8 +35,8 @@ export interface StopSigner {
 export interface StopActivityDeps {
   venue: StopVenue;
   signer: StopSigner;
-  /** strictly increasing ms nonces (FOUNDATION's NonceManager) */
-  nonces: { next(): number };
+  /** strictly increasing ms nonces (FOUNDATION's NonceManager); default: a new one */
+  nonces?: { next(): number };
   /** the trading account whose positions are read (master address; the signer may be its API wallet) */
   account: string;
   /** when the account is a vault/sub-account traded by the signer: signed into every action */
@@ -51,10 +52,11 @@ const ALREADY_GONE = /never placed, already canceled, or filled/i;
 
 export function createStopActivities(deps: StopActivityDeps): StopActivities {
   const log = deps.log ?? createLogger('stop-activities');
+  const nonces = deps.nonces ?? new NonceManager();
   const user = deps.account;
 
   async function signedExchange(action: { type: string }): Promise<ExchangeAnswer> {
-    const nonce = deps.nonces.next();
+    const nonce = nonces.next();
     const vaultAddress = deps.vaultAddress ?? null;
     const signature = deps.signer.signL1(action, nonce, { isMainnet: deps.isMainnet, vaultAddress });
     const res = await deps.venue.exchange({ action, nonce, signature, ...(vaultAddress ? { vaultAddress } : {}) });
