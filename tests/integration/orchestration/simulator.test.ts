@@ -35,6 +35,8 @@ test('simulator: positions and resting orders to STOPPED_FLAT over HTTP, verifie
     expect(nonZero(acct).map((p) => p.coin).sort()).toEqual(['BTC', 'ETH', 'SOL']);
     expect(acct.state().openOrders).toHaveLength(2);
 
+    const before = Object.fromEntries(nonZero(acct).map((p) => [p.coin, p.szi]));
+    const fillsBefore = acct.state().fills.length;
     const input = { ...sessionInputFor(stack.queues, { latchTimeoutMs: 300 }), account: acct.address };
     const h = await startSession(t.client, stack.queues, input);
     await h.signal(hardStopSignal, { reason: 'Operator', source: 'test' });
@@ -43,9 +45,13 @@ test('simulator: positions and resting orders to STOPPED_FLAT over HTTP, verifie
     expect(nonZero(acct)).toEqual([]);
     expect(acct.state().openOrders).toEqual([]);
     expect(acct.isFlat()).toBe(true);
-    // the flatten orders were reduce-only IOC: the fills closed exactly the positions
-    const closing = acct.state().fills.slice(-3);
-    expect(closing.map((f) => f.coin).sort()).toEqual(['BTC', 'ETH', 'SOL']);
+    // the stop's fills close exactly each position, on the closing side (reduce-only never flips)
+    const closed: Record<string, Decimal> = {};
+    for (const f of acct.state().fills.slice(fillsBefore)) {
+      expect(f.side).toBe(before[f.coin].startsWith('-') ? 'B' : 'A');
+      closed[f.coin] = (closed[f.coin] ?? new Decimal(0)).plus(f.side === 'B' ? f.sz : new Decimal(f.sz).neg());
+    }
+    for (const [coin, szi] of Object.entries(before)) expect(closed[coin]?.toFixed()).toBe(new Decimal(szi).neg().toFixed());
     const r = (await t.client.workflow.getHandle(stopWorkflowId(input.sessionId, 1)).result()) as StopSequenceResult;
     expect(r).toMatchObject({ outcome: 'STOPPED_FLAT', cancelled: 2, ordersSent: 3, remaining: [], openOrdersLeft: 0 });
     await h.terminate('test done');
