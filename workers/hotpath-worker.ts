@@ -199,6 +199,13 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   };
   let hp = build();
 
+  /** fire-and-forget calls to Temporal, awaited (bounded) at shutdown */
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>): void => {
+    const q = p.catch((e) => log.debug('session call failed', { error: (e as Error).message })).finally(() => pending.delete(q));
+    pending.add(q);
+  };
+
   // ---- feeds → hot path (the current one: a resume rebuilds it) ----
   const user = cfg.venue.vaultAddress ?? cfg.account.address;
   let closed = false;
@@ -221,9 +228,10 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       onSocketState: (s) => {
         hp.onSocketState(s);
         if (!s.up) {
+          // tell the session once per outage (a flapping socket must not flood it with signals)
+          if (!needReport || hp.readiness.tradingAllowed) track(handle.signal(hotPathNotReadySignal, { hostId, why: 'socket down' }));
           needReport = true;
           hp.setTradingAllowed(false);
-          void handle.signal(hotPathNotReadySignal, { hostId, why: 'socket down' }).catch(() => {});
         }
       },
       onError: (where, e) => log.warn('user feed error', { where, error: e instanceof Error ? e.message : String(e) }),
@@ -370,7 +378,9 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
         clearInterval(pollTimer);
         hp.stop();
         hp.setTradingAllowed(false);
-        await handle.signal(hotPathNotReadySignal, { hostId, why: 'shutting down' }).catch(() => {});
+        track(handle.signal(hotPathNotReadySignal, { hostId, why: 'shutting down' }));
+        await Promise.race([Promise.all([...pending]), new Promise((r) => setTimeout(r, 3_000))]);
+        while (polling) await new Promise((r) => setTimeout(r, 10));
         if (worker && worker.getState() === 'RUNNING') worker.shutdown();
         await finished;
         feed.stop();

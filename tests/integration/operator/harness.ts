@@ -134,7 +134,8 @@ export function spawnWorker(env: OperatorEnv, config: SessionConfig): ChildWorke
   const file = path.join(env.tmp, `${config.session.id}.yaml`);
   fs.writeFileSync(file, JSON.stringify(config));
   const statusDir = path.join(env.tmp, 'status');
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'workers', 'hotpath-worker.ts'), '--config', file], {
+  // `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild that a SIGKILL of the child would not reach
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers', 'hotpath-worker.ts'), '--config', file], {
     cwd: ROOT,
     env: {
       ...process.env,
