@@ -41,6 +41,7 @@ import {
 } from '../workflows/messages';
 import { SESSION_WORKFLOW_TYPE } from '../src/orchestration/ids';
 import { writeStatusFile } from '../src/cli/session-target';
+import { deliverUntilAcked } from './deliver-until-acked';
 import { connectTemporal, sessionIdentity, sessionInput, taskQueuesFrom, type TaskQueues } from './session-client';
 
 /** Phases in which the session must not trade and a restarted hot path stays idle. */
@@ -134,18 +135,32 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
 
+  /** fire-and-forget calls to Temporal, awaited (bounded) at shutdown */
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>): void => {
+    const q = p.catch((e) => log.debug('session call failed', { error: (e as Error).message })).finally(() => pending.delete(q));
+    pending.add(q);
+  };
+  let closed = false;
+
   // ---- ports the hot path calls out through ----
   const hardStopPort = {
     async signalHardStop(reason: string, source: string, details?: object): Promise<void> {
-      // signalWithStart: durable even when the session workflow is not running yet
-      await client.workflow.signalWithStart(SESSION_WORKFLOW_TYPE, {
-        workflowId: id.sessionId,
-        taskQueue: queues.session,
-        args: [input],
-        signal: hardStopSignal,
-        signalArgs: [{ reason, source, ...(details ? { details: jsonSafe(details) } : {}) }],
-      });
-      log.warn('HardStop signalled to the session workflow', { reason, source, sessionId: id.sessionId });
+      // signalWithStart: durable even when the session workflow is not running yet; retried until
+      // Temporal acknowledges (the latch and the cancels have already happened in memory)
+      const send = () =>
+        client.workflow
+          .signalWithStart(SESSION_WORKFLOW_TYPE, {
+            workflowId: id.sessionId,
+            taskQueue: queues.session,
+            args: [input],
+            signal: hardStopSignal,
+            signalArgs: [{ reason, source, ...(details ? { details: jsonSafe(details) } : {}) }],
+          })
+          .then(() => undefined);
+      const delivered = deliverUntilAcked(send, { what: `HardStop(${reason}) signal`, log, cancelled: () => closed });
+      track(delivered);
+      if (await delivered) log.warn('HardStop signalled to the session workflow', { reason, source, sessionId: id.sessionId });
     },
   };
   const checkpointPort = {
@@ -199,16 +214,8 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   };
   let hp = build();
 
-  /** fire-and-forget calls to Temporal, awaited (bounded) at shutdown */
-  const pending = new Set<Promise<unknown>>();
-  const track = (p: Promise<unknown>): void => {
-    const q = p.catch((e) => log.debug('session call failed', { error: (e as Error).message })).finally(() => pending.delete(q));
-    pending.add(q);
-  };
-
   // ---- feeds → hot path (the current one: a resume rebuilds it) ----
   const user = cfg.venue.vaultAddress ?? cfg.account.address;
-  let closed = false;
   let needReport = true;
   let synced = false;
   const feed = venue.userFeed(
