@@ -348,7 +348,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   };
   const pollTimer = setInterval(() => void poll(), phasePollMs);
   pollTimer.unref?.();
-  await poll();
+  void poll(); // not awaited: an unreachable Temporal must not hold the worker up (it just stays not allowed to trade)
   hp.start();
   log.info('hot-path worker started', { sessionId: id.sessionId, taskQueue: id.hotPathTaskQueue, markets: cfg.markets.join(','), hostId });
 
@@ -386,8 +386,10 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
         hp.stop();
         hp.setTradingAllowed(false);
         track(handle.signal(hotPathNotReadySignal, { hostId, why: 'shutting down' }));
+        // bounded: an unreachable Temporal must not hold the shutdown up
+        const deadline = Date.now() + 3_000;
         await Promise.race([Promise.all([...pending]), new Promise((r) => setTimeout(r, 3_000))]);
-        while (polling) await new Promise((r) => setTimeout(r, 10));
+        while (polling && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
         if (worker && worker.getState() === 'RUNNING') worker.shutdown();
         await finished;
         feed.stop();

@@ -122,3 +122,53 @@ test('operator: `hlx hardstop --reason …` from the CLI → HardStop(Operator) 
   expect(bad.status).toBe(2);
   expect(bad.stderr).toContain('--note');
 });
+
+test('resume: `hlx resume --note` on a session stopped flat rebuilds the hot path, which trades again; a new HardStop flattens again', async () => {
+  const w = await trade(testConfig(env, { name: 'resume' }));
+  const firstHotPath = w.hotPath();
+  w.hardStop('Operator', 'test');
+  await expectStoppedFlat(w, 'Operator');
+  const fillsBefore = env.sim.admin.state(env.address).fills.length;
+
+  const r = await runCli(env, ['resume', '--session-id', w.sessionId, '--note', 'checked the venue, resuming']);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain('READY_TRADING');
+  // a fresh hot path (the latch is one-way), trading again
+  await waitUntil(() => w.hotPath(), (hp) => hp !== firstHotPath && !hp.latch.isTriggered() && hp.readiness.tradingAllowed, 15_000, 'the rebuilt hot path trading');
+  await waitUntil(() => env.sim.admin.state(env.address), (s) => s.fills.length > fillsBefore && openPositions(s).length > 0, 20_000, 'new fills after the resume');
+
+  w.hardStop('Operator', 'test');
+  const s = await waitForPhase(env, w.sessionId, ['STOPPED_FLAT', 'STOP_FAILED'], 45_000);
+  expect(s.phase).toBe('STOPPED_FLAT');
+  expect(s.stops.length).toBeGreaterThanOrEqual(2);
+  expect(isFlat(env.sim.admin.state(env.address))).toBe(true);
+});
+
+test('Temporal unreachable: the hot path comes up (socket, marks, positions) but never trades', async () => {
+  const { Client, Connection } = await import('@temporalio/client');
+  const { VenueClient } = await import('../../../src/exchange/hyperliquid/venue-client');
+  const { startHotPathWorker } = await import('../../../workers/hotpath-worker');
+  const { createWireFor } = await import('../../../workers/venue-port');
+  const config = testConfig(env, { name: 'notemporal' });
+  const dead = new Client({ connection: Connection.lazy({ address: '127.0.0.1:9' }), namespace: 'default' });
+  const fillsBefore = env.sim.admin.state(env.address).fills.length;
+  const w2 = await startHotPathWorker({
+    config,
+    client: dead,
+    queues: env.queues,
+    venue: VenueClient.fromEndpoints({ httpUrl: env.sim.httpUrl, wsUrl: env.sim.wsUrl, isMainnet: false }),
+    wire: await createWireFor(config, env.signer),
+  });
+  try {
+    await waitUntil(() => w2.hotPath().readiness, (r) => r.socketUp && r.snapshotsLoaded && r.positionsSynced, 10_000, 'socket, marks and positions');
+    await new Promise((r) => setTimeout(r, 1_500));
+    const st = w2.hotPath().status();
+    expect(st.readiness.tradingAllowed).toBe(false);
+    expect(st.gateCounts.Accepted).toBe(0);
+    expect(st.loop.posts).toBe(0);
+    expect(env.sim.admin.state(env.address).fills.length).toBe(fillsBefore);
+  } finally {
+    await w2.shutdown();
+  }
+});
