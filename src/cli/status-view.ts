@@ -65,6 +65,14 @@ export function describeEvent(ev: ExecutionEvent): string {
   }
 }
 
+/** Display only: a long decimal string cut to `places` decimals (bps and USD figures). */
+export function shortDecimal(x: string | null | undefined, places = 2): string {
+  if (x === null || x === undefined) return '?';
+  const m = /^(-?\d+)(?:\.(\d+))?$/.exec(x);
+  if (!m || !m[2] || m[2].length <= places) return x;
+  return `${m[1]}.${m[2].slice(0, places)}`;
+}
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -104,7 +112,7 @@ export function renderStatus(s: StatusSnapshot, opts: { maxEvents?: number } = {
     for (const v of s.verdicts) {
       const f = v.figures ?? {};
       lines.push(
-        `  @${pad(String(v.checkpoint), 4)} ${pad(v.verdict, 6)} edge ${f.meanEdgeBps ?? '?'} bps  slippage ${f.meanSlippageBps ?? '?'} bps  pnl ${f.pnlCumulativeUsd ?? '?'} USD`,
+        `  @${pad(String(v.checkpoint), 4)} ${pad(v.verdict, 6)} edge ${shortDecimal(f.meanEdgeBps)} bps  slippage ${shortDecimal(f.meanSlippageBps)} bps  pnl ${shortDecimal(f.pnlCumulativeUsd, 4)} USD`,
       );
     }
   }

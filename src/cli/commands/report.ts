@@ -8,6 +8,7 @@ import type { GoNoGoRule } from '../../config/session';
 import { CliError } from '../errors';
 import { parseFlags } from '../operator-args';
 import { readStatusFile, resolveTarget } from '../session-target';
+import { shortDecimal } from '../status-view';
 import { stateQuery, type SessionState } from '../../../workflows/messages';
 import { connectTemporal, TemporalUnreachableError } from '../../../workers/session-client';
 
@@ -68,9 +69,9 @@ export function renderReport(rows: ReportRow[]): string {
   const body = rows.map((r) => [
     String(r.checkpoint),
     r.verdict,
-    `${r.meanEdgeBps ?? '—'} (${r.minMeanEdgeBps ?? '—'})`,
-    `${r.meanSlippageBps ?? '—'} (${r.maxMeanSlippageBps ?? '—'})`,
-    `${r.pnlCumulativeUsd ?? '—'} (${r.minPnlCumulativeUsd ?? '—'})`,
+    `${r.meanEdgeBps === null ? '—' : shortDecimal(r.meanEdgeBps)} (${r.minMeanEdgeBps ?? '—'})`,
+    `${r.meanSlippageBps === null ? '—' : shortDecimal(r.meanSlippageBps)} (${r.maxMeanSlippageBps ?? '—'})`,
+    `${r.pnlCumulativeUsd === null ? '—' : shortDecimal(r.pnlCumulativeUsd, 4)} (${r.minPnlCumulativeUsd ?? '—'})`,
     r.failed.join('; ') || '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
@@ -110,7 +111,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(renderReport(rows));
     if (hot) {
       console.log(
-        `now: ${hot.risk.closedTrades} closed trades, pnl ${hot.risk.pnlCumulativeUsd} USD, last slippage ${hot.risk.lastSlippageBps ?? '—'} bps`,
+        `now: ${hot.risk.closedTrades} closed trades, pnl ${shortDecimal(hot.risk.pnlCumulativeUsd, 4)} USD, last slippage ${hot.risk.lastSlippageBps === null ? '—' : shortDecimal(hot.risk.lastSlippageBps)} bps`,
       );
     }
     return 0;

@@ -145,3 +145,11 @@ describe('operator flags', () => {
     }
   });
 });
+
+test('display figures are cut, not rounded through floats', async () => {
+  const { shortDecimal } = await import('../../../src/cli/status-view');
+  expect(shortDecimal('0.5156552947485664782805989851903799348212')).toBe('0.51');
+  expect(shortDecimal('-12.3')).toBe('-12.3');
+  expect(shortDecimal('-0.052013', 4)).toBe('-0.0520');
+  expect(shortDecimal(null)).toBe('?');
+});
