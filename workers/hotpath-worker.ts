@@ -190,6 +190,14 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     },
   };
 
+  // the session workflow exists from now on (an operator can stop it by id even before the venue
+  // is up); best effort: the ready report below starts it too, and Temporal may be down
+  track(
+    client.workflow
+      .start(SESSION_WORKFLOW_TYPE, { workflowId: id.sessionId, taskQueue: queues.session, args: [input], workflowIdConflictPolicy: 'USE_EXISTING' })
+      .then(() => log.info('session workflow running', { sessionId: id.sessionId })),
+  );
+
   // ---- the venue: meta → markets ----
   await venue.connect();
   const markets = marketsFromMeta(await venue.meta(), cfg.markets);
@@ -445,7 +453,12 @@ export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<nu
   let signals = 0;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
+  let firstSignalAt = 0;
   const onSignal = (sig: NodeJS.Signals) => {
+    // one Ctrl+C in a terminal reaches npx, tsx and node alike and the wrappers relay it: copies
+    // within a second are the same keypress, not the operator's second one
+    if (signals > 0 && Date.now() - firstSignalAt < 1_000) return;
+    if (signals === 0) firstSignalAt = Date.now();
     signals++;
     if (signals > 1) {
       log.error('second signal: exiting now without waiting for flat', { signal: sig });
