@@ -396,7 +396,9 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
         track(handle.signal(hotPathNotReadySignal, { hostId, why: 'shutting down' }));
         // bounded: an unreachable Temporal must not hold the shutdown up
         const deadline = Date.now() + 3_000;
-        await Promise.race([Promise.all([...pending]), new Promise((r) => setTimeout(r, 3_000))]);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([Promise.all([...pending]), new Promise((r) => (timer = setTimeout(r, 3_000)))]);
+        clearTimeout(timer);
         while (polling && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
         if (worker && worker.getState() === 'RUNNING') worker.shutdown();
         await finished;
