@@ -184,7 +184,7 @@ export class StatusView {
   }
 
   private redraw(s: StatusSnapshot): void {
-    const width = Math.max(20, (this.out.columns ?? 120) - 1);
+    const width = Math.max(20, (this.out.columns || 120) - 1);
     const lines = renderStatus(s, { maxEvents: this.opts.maxEvents }).map((l) => (l.length > width ? l.slice(0, width) : l));
     let buf = this.drawn > 0 ? `${ESC}${this.drawn}F` : `${ESC}?25l`;
     for (const l of lines) buf += `${ESC}2K${l}\n`;
