@@ -10,7 +10,7 @@ import { loadSessionConfig, SessionConfigError, type SessionConfig } from '../co
 import { PROJECT_ROOT } from '../config/temporal';
 import type { HotPathStatusJson } from '../../activities/hotpath';
 import type { SessionState } from '../../workflows/messages';
-import { sessionIdentity, sessionInput, type TaskQueues } from '../../workers/session-client';
+import { connectTemporal, sessionIdentity, sessionInput, TemporalUnreachableError, type TaskQueues, type TemporalHandles } from '../../workers/session-client';
 import { CliError } from './errors';
 import { describeEvent, type StatusSnapshot } from './status-view';
 
@@ -35,6 +35,16 @@ export function resolveTarget(o: { sessionId?: string; config?: string }, queues
 }
 
 export { sessionInput };
+
+/** Temporal for an operator command: unreachable is a one-line error and exit 1, not a stack trace. */
+export async function connectForCli(): Promise<TemporalHandles> {
+  try {
+    return await connectTemporal();
+  } catch (e) {
+    if (e instanceof TemporalUnreachableError) throw new CliError(e.message, 1);
+    throw e;
+  }
+}
 
 export function statusDir(): string {
   return process.env.HLX_STATUS_DIR || path.join(PROJECT_ROOT, '.run', 'status');

@@ -12,10 +12,9 @@ import * as os from 'node:os';
 import { z } from 'zod';
 import { CliError } from '../errors';
 import { IntFlag, parseFlags } from '../operator-args';
-import { resolveTarget, sessionInput } from '../session-target';
+import { connectForCli, resolveTarget, sessionInput } from '../session-target';
 import { hardStopSignal, stateQuery, type HardStopRequest, type SessionState } from '../../../workflows/messages';
 import { SESSION_WORKFLOW_TYPE } from '../../../src/orchestration/ids';
-import { connectTemporal, TemporalUnreachableError } from '../../../workers/session-client';
 
 export const summary = 'hardstop --reason TEXT [--session-id ID | --config FILE]: stop a session and flatten it';
 
@@ -34,13 +33,7 @@ export async function run(argv: string[]): Promise<number> {
     }),
     USAGE,
   );
-  let t;
-  try {
-    t = await connectTemporal();
-  } catch (e) {
-    if (e instanceof TemporalUnreachableError) throw new CliError(e.message, 1);
-    throw e;
-  }
+  const t = await connectForCli();
   try {
     const target = resolveTarget(o, t.queues);
     const req: HardStopRequest = { reason: 'Operator', source: 'cli', details: { text: o.reason, operator: os.userInfo().username } };

@@ -7,10 +7,9 @@ import { z } from 'zod';
 import type { GoNoGoRule } from '../../config/session';
 import { CliError } from '../errors';
 import { parseFlags } from '../operator-args';
-import { readStatusFile, resolveTarget } from '../session-target';
+import { connectForCli, readStatusFile, resolveTarget } from '../session-target';
 import { shortDecimal } from '../status-view';
 import { stateQuery, type SessionState } from '../../../workflows/messages';
-import { connectTemporal, TemporalUnreachableError } from '../../../workers/session-client';
 
 export const summary = 'report [--session-id ID | --config FILE]: the Go/No-Go table';
 
@@ -86,13 +85,7 @@ export async function run(argv: string[]): Promise<number> {
     z.object({ sessionId: z.string().min(1).optional(), config: z.string().min(1).optional(), json: z.boolean().optional() }),
     USAGE,
   );
-  let t;
-  try {
-    t = await connectTemporal();
-  } catch (e) {
-    if (e instanceof TemporalUnreachableError) throw new CliError(e.message, 1);
-    throw e;
-  }
+  const t = await connectForCli();
   try {
     const target = resolveTarget(o, t.queues);
     let state: SessionState | null = null;

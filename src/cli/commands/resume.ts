@@ -11,9 +11,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
 import { CliError } from '../errors';
 import { parseFlags } from '../operator-args';
-import { resolveTarget } from '../session-target';
+import { connectForCli, resolveTarget } from '../session-target';
 import { resumeUpdate } from '../../../workflows/messages';
-import { connectTemporal, TemporalUnreachableError } from '../../../workers/session-client';
 
 export const summary = 'resume --note TEXT [--session-id ID | --config FILE]: resume a session stopped flat';
 
@@ -31,13 +30,7 @@ export async function run(argv: string[]): Promise<number> {
     }),
     USAGE,
   );
-  let t;
-  try {
-    t = await connectTemporal();
-  } catch (e) {
-    if (e instanceof TemporalUnreachableError) throw new CliError(e.message, 1);
-    throw e;
-  }
+  const t = await connectForCli();
   try {
     const target = resolveTarget(o, t.queues);
     try {

@@ -7,24 +7,17 @@
 import { z } from 'zod';
 import { CliError } from '../errors';
 import { IntFlag, parseFlags, wantsHelp } from '../operator-args';
-import { buildSnapshot, readStatusFile, resolveTarget } from '../session-target';
+import { connectForCli, buildSnapshot, readStatusFile, resolveTarget } from '../session-target';
 import { renderStatus, StatusView, type StatusSnapshot } from '../status-view';
 import { stateQuery, type SessionState } from '../../../workflows/messages';
-import { connectTemporal, TemporalUnreachableError, type TemporalHandles } from '../../../workers/session-client';
+import type { TemporalHandles } from '../../../workers/session-client';
 
 export const summary = 'session start --config FILE | session status [--config FILE | --session-id ID] [--watch]';
 
 const START_USAGE = 'usage: hlx session start --config FILE [--watch] [--stop-wait-ms MS]';
 const STATUS_USAGE = 'usage: hlx session status [--config FILE | --session-id ID] [--watch] [--interval MS] [--json]';
 
-async function connect(): Promise<TemporalHandles> {
-  try {
-    return await connectTemporal();
-  } catch (e) {
-    if (e instanceof TemporalUnreachableError) throw new CliError(e.message, 1);
-    throw e;
-  }
-}
+const connect = connectForCli;
 
 async function queryState(t: TemporalHandles, sessionId: string): Promise<{ state: SessionState | null; error?: string }> {
   try {
