@@ -101,6 +101,45 @@ function demoConfig(base: SessionConfig, account: string, sim: RunningSimulator,
   );
 }
 
+/**
+ * The script's moment. At an instant when no market holds a position and nothing is in flight,
+ * gap SOL and make IOC fills walk through the book, and rest a post-only bid 2 % under the mid
+ * (through the same gates as any signal). The next fill then OPENS a position with a slippage the
+ * RiskMonitor cannot accept, so the stop has a resting order to cancel — the hot path's cancel is
+ * on the wire within milliseconds of the trigger, before Temporal is involved — and a position to
+ * flatten.
+ */
+async function scriptedShock(hp: HotPathWorker, sim: RunningSimulator, account: string, progress: Progress): Promise<void> {
+  const { default: Decimal } = await import('decimal.js');
+  const res = await fetch(`${sim.httpUrl}/info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"allMids"}' });
+  const mids = (await res.json()) as Record<string, string>;
+  const bidCoin = hp.input.markets.find((m) => m !== SHOCK.coin && mids[m]);
+  let bid: { coin: string; size: string } | undefined;
+  await until('a moment with every market flat', 30_000, () => {
+    const st = hp.hotPath().status();
+    if (st.pendingOrders !== 0 || !st.positions.every((p) => /^-?0*\.?0*$/.test(p.szi))) return undefined;
+    // the faults first, in this same turn: whatever fills next is an opening IOC
+    sim.admin.ioSlippage(SHOCK.ioSlippageBps);
+    sim.admin.shock(SHOCK.coin, SHOCK.pct);
+    if (bidCoin) {
+      const szDecimals = bidCoin === 'BTC' ? 5 : bidCoin === 'ETH' ? 4 : 2;
+      const px = new Decimal(mids[bidCoin]!).mul(0.98);
+      const size = new Decimal(15).div(px).toDecimalPlaces(szDecimals, Decimal.ROUND_UP).toFixed();
+      if (hp.hotPath().submitSignal({ market: bidCoin, side: 'buy', size, limitPx: px.toFixed(), tif: 'Alo', reduceOnly: false }).status === 'Accepted') {
+        bid = { coin: bidCoin, size };
+      }
+    }
+    return true;
+  }, 5);
+  if (bid) {
+    const b = bid;
+    // resting, or already cancelled by a HardStop that came first: either way it was on the book
+    await until(`the ${b.coin} bid reaching the venue`, 5_000, () => (sim.admin.state(account).openOrders.some((o) => o.coin === b.coin) || hp.hotPath().status().hardStop ? true : undefined), 2);
+  }
+  if (bid) progress.step(`scripted: a post-only ${bid.coin} bid for ${bid.size} rests 2 % under the mid (the stop will have it to cancel)`);
+  progress.step(`scripted: the book thins — IOC fills walk ${SHOCK.ioSlippageBps} bps through it — and ${SHOCK.coin} gaps ${SHOCK.pct} %`);
+}
+
 export async function run(argv: string[]): Promise<number> {
   if (wantsHelp(argv)) {
     console.log(USAGE);
@@ -312,9 +351,7 @@ export async function run(argv: string[]): Promise<number> {
       if (hp.hotPath().status().hardStop) {
         progress.step(`a HardStop fired before the script's moment: ${hp.hotPath().status().hardStop!.reason}`);
       } else {
-        progress.step(`scripted: ${SHOCK.coin} gaps ${SHOCK.pct} % and IOC fills walk ${SHOCK.ioSlippageBps} bps through the book`);
-        sim!.admin.ioSlippage(SHOCK.ioSlippageBps);
-        sim!.admin.shock(SHOCK.coin, SHOCK.pct);
+        await scriptedShock(hp, sim!, account, progress);
       }
       view = new StatusView(process.stdout, { maxEvents: 8 });
     }
