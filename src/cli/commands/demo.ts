@@ -81,13 +81,12 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
 }
 
 /** The demo session: the example config on the simulator, a throwaway key, a session id unique to this run. */
-function demoConfig(base: SessionConfig, account: string, sim: RunningSimulator, sessionId: string): SessionConfig {
+function demoConfig(base: SessionConfig, account: string, sim: RunningSimulator, sessionId: string, scripted: boolean): SessionConfig {
+  const onSim = { ...base, account: { address: account }, venue: { network: 'sim' as const, httpUrl: sim.httpUrl, wsUrl: sim.wsUrl }, signer: { privateKeyEnv: 'HL_PRIVATE_KEY' }, session: { id: sessionId } };
+  if (!scripted) return parseSessionConfig(onSim, 'session config on the simulator'); // `make run`: the operator's thresholds as written
   return parseSessionConfig(
     {
-      ...base,
-      account: { address: account },
-      venue: { network: 'sim', httpUrl: sim.httpUrl, wsUrl: sim.wsUrl },
-      signer: { privateKeyEnv: 'HL_PRIVATE_KEY' },
+      ...onSim,
       // marketable IOCs allowed to walk 3 % through mid (like the SDKs' "market" orders), so a
       // gap in the book shows up as slippage rather than as unfilled orders
       strategy: { ...base.strategy, kind: 'demo', aggressionBps: 300 },
@@ -95,7 +94,6 @@ function demoConfig(base: SessionConfig, account: string, sim: RunningSimulator,
       // cents down; the consecutive-loss limit is raised so the script's own moment (the shock)
       // is what stops it — every other threshold is the example's
       risk: { ...base.risk, maxConsecutiveLosses: Math.max(base.risk.maxConsecutiveLosses, 30) },
-      session: { id: sessionId },
     },
     'demo session config',
   );
@@ -252,7 +250,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
     const cfg = isSim
-      ? demoConfig(base, account, sim!, o.run ? base.session.id ?? `run-${stamp}` : `demo-${stamp}`)
+      ? demoConfig(base, account, sim!, o.run ? base.session.id ?? `run-${stamp}` : `demo-${stamp}`, !o.run)
       : base;
 
     // ---- signer, nonces, venue clients (one nonce sequence shared by both workers in this process) ----

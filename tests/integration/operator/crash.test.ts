@@ -122,20 +122,25 @@ test('the socket down during the stop: flat through HTTP', async () => {
     await waitUntil(() => env.sim.admin.state(env.address), (s) => openPositions(s).length > 0, 20_000, 'a position');
     // keep the socket down for the whole stop: drop every connection as soon as it comes back
     let dropping = true;
+    // what the hot path saw just before each drop: a reconnect may win a few ms between drops,
+    // so "down during the stop" is asserted over the samples, not at one instant
+    const samples = { up: 0, down: 0 };
     const dropper = (async () => {
       while (dropping) {
+        samples[w.hotPath().readiness.socketUp ? 'up' : 'down']++;
         env.sim.admin.dropSockets();
         await sleep(20);
       }
     })();
     await waitUntil(() => w.hotPath().readiness.socketUp, (up) => up === false, 5_000, 'the socket down');
+    samples.up = 0;
+    samples.down = 0;
     w.hardStop('Operator', 'test');
     const s = await waitForPhase(env, w.sessionId, ['STOPPED_FLAT', 'STOP_FAILED'], 45_000);
-    const socketWasUp = w.hotPath().readiness.socketUp;
     dropping = false;
     await dropper;
     expect(s.phase).toBe('STOPPED_FLAT');
-    expect(socketWasUp).toBe(false);
+    expect(samples.down).toBeGreaterThan(samples.up);
     expect(isFlat(env.sim.admin.state(env.address))).toBe(true);
   } finally {
     await w.shutdown();
