@@ -13,19 +13,12 @@ import { parseSessionConfig } from '../../../src/config/session';
 import { createHotPath } from '../../../src/executor/hot-path';
 import { createVenueWire } from '../../../src/executor/wire';
 import { setLogSink } from '../../../src/util/log';
-import { startHarness, type Harness } from './sim-harness';
+import { startHarness, type Harness, waitUntil } from './sim-harness';
 
 beforeAll(() => setLogSink({ write: () => {} }));
 afterAll(() => setLogSink(undefined));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitUntil(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  while (!pred()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out: ${what}`);
-    await sleep(10);
-  }
-}
 
 describe('hot path over VenueClient and UserFeed against the simulator', () => {
   let h: Harness;

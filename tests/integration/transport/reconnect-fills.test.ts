@@ -7,22 +7,11 @@ import { VenueClient } from '../../../src/exchange/hyperliquid/venue-client';
 import type { SyncReport } from '../../../src/exchange/hyperliquid/user-feed';
 import type { FillInput, OrderUpdateInput, PositionsSnapshot, SocketState } from '../../../src/executor/events';
 import { setLogSink } from '../../../src/util/log';
-import { startHarness, type Harness } from './sim-harness';
+import { startHarness, type Harness, waitUntil } from './sim-harness';
 
 beforeAll(() => setLogSink({ write: () => {} }));
 afterAll(() => setLogSink(undefined));
 
-function waitUntil(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (pred()) return resolve();
-      if (Date.now() - start > timeoutMs) return reject(new Error(`timed out: ${what}`));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
 
 describe('fills across a forced socket drop', () => {
   let h: Harness;

@@ -60,3 +60,16 @@ export async function startHarness(opts: SimulatorOptions = {}): Promise<Harness
     },
   };
 }
+
+/** Polls `pred` every 10 ms until it holds; rejects naming `what` after `timeoutMs`. */
+export function waitUntil(pred: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (pred()) return resolve();
+      if (Date.now() - start > timeoutMs) return reject(new Error(`timed out: ${what}`));
+      setTimeout(tick, 10);
+    };
+    tick();
+  });
+}

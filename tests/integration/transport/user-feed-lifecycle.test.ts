@@ -6,22 +6,11 @@ import { cancelByCloidAction } from '../../../src/exchange/hyperliquid/actions';
 import { buildExchangeRequest } from '../../../src/exchange/hyperliquid/signer';
 import type { FillInput, MarkUpdate, OrderUpdateInput } from '../../../src/executor/events';
 import { setLogSink } from '../../../src/util/log';
-import { randomCloid, startHarness, type Harness } from './sim-harness';
+import { randomCloid, startHarness, type Harness, waitUntil } from './sim-harness';
 
 beforeAll(() => setLogSink({ write: () => {} }));
 afterAll(() => setLogSink(undefined));
 
-function waitUntil(pred: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (pred()) return resolve();
-      if (Date.now() - start > timeoutMs) return reject(new Error(`timed out: ${what}`));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
 
 describe('UserFeed order life cycle against the simulator', () => {
   let h: Harness;

@@ -107,18 +107,7 @@ export const withdraw3ActionSchema = z.strictObject({
 /** User-signed (EIP-712 on the HyperliquidSignTransaction domain) actions. */
 export const userSignedActionSchema = z.discriminatedUnion('type', [approveAgentActionSchema, usdSendActionSchema, withdraw3ActionSchema]);
 
-export const anyActionSchema = z.discriminatedUnion('type', [
-  orderActionSchema,
-  cancelActionSchema,
-  cancelByCloidActionSchema,
-  batchModifyActionSchema,
-  scheduleCancelActionSchema,
-  updateLeverageActionSchema,
-  noopActionSchema,
-  approveAgentActionSchema,
-  usdSendActionSchema,
-  withdraw3ActionSchema,
-]);
+export const anyActionSchema = z.discriminatedUnion('type', [...l1ActionSchema.options, ...userSignedActionSchema.options]);
 
 export const signatureSchema = z.strictObject({ r: hex32, s: hex32, v: z.union([z.literal(27), z.literal(28)]) });
 
