@@ -3,12 +3,11 @@
  * host): a HardStop reaches flat on the simulator with nothing else polling the session or stop
  * queues; SIGTERM then shuts it down cleanly.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import { Wallet } from 'ethers';
 import { connectTestTemporal, uniqueQueue, type TemporalTestContext } from '../../helpers/temporal';
 import { sessionInputFor, startSession, waitForState } from './harness';
 import { openExposure, startSimAccount } from './sim-venue';
+import { spawnStopWorker } from './stop-worker-child';
 import { hardStopSignal, stateQuery } from '../../../workflows/messages';
 
 let t: TemporalTestContext;
@@ -23,25 +22,7 @@ test('stop worker process (env only): HardStop to flat on the simulator, then a 
   const key = Wallet.createRandom().privateKey;
   const acct = await startSimAccount(13, undefined, key);
   const queues = { session: uniqueQueue('p-session'), stop: uniqueQueue('p-stop'), hotPathPrefix: uniqueQueue('p-hot') };
-  const root = path.join(__dirname, '..', '..', '..');
-  let out = '';
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'workers', 'stop-worker.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      HLX_NETWORK: 'sim',
-      HLX_VENUE_HTTP_URL: acct.sim.httpUrl,
-      HLX_ACCOUNT: acct.address,
-      HL_PRIVATE_KEY: key,
-      HLX_TASK_QUEUE_SESSION: queues.session,
-      HLX_TASK_QUEUE_STOP: queues.stop,
-      HLX_LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  const w = spawnStopWorker({ httpUrl: acct.sim.httpUrl, account: acct.address, key, queues });
   try {
     await openExposure(acct, { ETH: '0.3', SOL: '-4' }, { BTC: '0.01' });
     const input = { ...sessionInputFor(queues, { latchTimeoutMs: 300 }), account: acct.address };
@@ -51,13 +32,13 @@ test('stop worker process (env only): HardStop to flat on the simulator, then a 
     expect(s.phase).toBe('STOPPED_FLAT');
     expect(acct.isFlat()).toBe(true);
     await h.terminate('test done');
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(out).toMatch(/stop worker running/);
+    w.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    expect(w.output()).toMatch(/stop worker running/);
     // the key is in the child's environment only: never in what it printed
-    expect(out).not.toContain(key.slice(2));
+    expect(w.output()).not.toContain(key.slice(2));
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    w.kill('SIGKILL');
     await acct.sim.stop();
   }
 });
