@@ -40,13 +40,13 @@ import {
   type TradingSessionInput,
 } from '../workflows/messages';
 import { SESSION_WORKFLOW_TYPE } from '../src/orchestration/ids';
+import { mayTrade, STOPPED_PHASES, STOPPING_PHASES } from '../src/orchestration/session-machine';
 import { writeStatusFile } from '../src/cli/session-target';
 import { deliverUntilAcked } from './deliver-until-acked';
 import { connectTemporal, sessionIdentity, sessionInput, taskQueuesFrom, type TaskQueues } from './session-client';
 
-/** Phases in which the session must not trade and a restarted hot path stays idle. */
-export const STOPPED_PHASES: readonly SessionPhase[] = ['HARD_STOP', 'FLATTENING', 'STOPPED_FLAT', 'STOP_FAILED'];
-export const FINAL_STOP_PHASES: readonly SessionPhase[] = ['STOPPED_FLAT', 'STOP_FAILED'];
+/** Phases in which a stop is running or done: a restarted hot path stays idle. */
+const STOP_PHASES: readonly SessionPhase[] = [...STOPPING_PHASES, ...STOPPED_PHASES];
 
 export interface StartHotPathWorkerOptions {
   config: SessionConfig;
@@ -302,7 +302,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     const latch = hp.latch;
     // an operator resumed the session after this hot path stopped: start over with a fresh latch
     if (!latch.isTriggered()) resumeSeenAt = Math.max(resumeSeenAt, lastResumeAt(s));
-    else if (!STOPPED_PHASES.includes(s.phase) && !s.hardStop && lastResumeAt(s) > resumeSeenAt) {
+    else if (!STOP_PHASES.includes(s.phase) && !s.hardStop && lastResumeAt(s) > resumeSeenAt) {
       log.warn('session resumed by an operator: rebuilding the hot path', { note: s.resumes[s.resumes.length - 1]?.note });
       const old = hp;
       old.stop();
@@ -314,7 +314,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       void resync();
       return;
     }
-    const allowed = s.phase === 'READY_TRADING' && !latch.isTriggered() && !needReport;
+    const allowed = mayTrade(s.phase) && !latch.isTriggered() && !needReport;
     if (hp.readiness.tradingAllowed !== allowed) {
       log.info(allowed ? 'session READY_TRADING: trading allowed' : 'trading not allowed by the session', { phase: s.phase });
     }
@@ -328,7 +328,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       startWorkflowOperation: startOp(),
     });
     needReport = false;
-    if (STOPPED_PHASES.includes(s.phase)) {
+    if (STOP_PHASES.includes(s.phase)) {
       log.warn('session is stopped: no order will be sent until an operator resumes it', { phase: s.phase, hardStop: s.hardStop?.reason });
     }
     apply(s);
@@ -469,7 +469,7 @@ export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<nu
     log.warn('stop requested: HardStop(Operator) and waiting for flat (press Ctrl+C again to exit at once)', { signal: sig, waitMs: stopWaitMs });
     w.hardStop('Operator', 'ctrl-c');
     void (async () => {
-      const s = await w.waitForPhase(FINAL_STOP_PHASES, stopWaitMs);
+      const s = await w.waitForPhase(STOPPED_PHASES, stopWaitMs);
       if (!s) {
         log.error('the session did not reach STOPPED_FLAT in time; the stop sequence goes on in Temporal', { waitedMs: stopWaitMs });
         exitCode = 1;

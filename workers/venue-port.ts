@@ -36,10 +36,11 @@ export async function signerFor(cfg: SessionConfig, env: NodeJS.ProcessEnv = pro
   return Signer.fromKeystore(s.keystore, password);
 }
 
-export async function createWireFor(cfg: SessionConfig, signer?: Signer): Promise<WirePort> {
+/** `nonces`: pass one sequence when another signer in this process uses the same key (the demo's stop worker). */
+export async function createWireFor(cfg: SessionConfig, signer?: Signer, nonces: { next(): number } = new NonceManager()): Promise<WirePort> {
   const sg = signer ?? (await signerFor(cfg));
   const ep = venueEndpoints(cfg);
-  return createVenueWire({ ...actions, ...format }, sg, new NonceManager(), {
+  return createVenueWire({ ...actions, ...format }, sg, nonces, {
     isMainnet: ep.isMainnet,
     ...(cfg.venue.vaultAddress ? { vaultAddress: cfg.venue.vaultAddress } : {}),
   });

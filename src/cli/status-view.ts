@@ -7,6 +7,7 @@
  * Rendering is pure (`renderStatus`), the view only decides how to put the lines on the stream.
  */
 import type { ExecutionEvent } from '../risk/execution-events';
+import { isZeroSize } from '../orchestration/stop-plan';
 
 export interface StatusEventLine {
   at: number;
@@ -94,7 +95,7 @@ export function renderStatus(s: StatusSnapshot, opts: { maxEvents?: number } = {
 
   lines.push('');
   lines.push('positions');
-  const open = s.positions.filter((p) => !/^-?0*(\.0*)?$/.test(p.szi));
+  const open = s.positions.filter((p) => !isZeroSize(p.szi));
   if (open.length === 0) lines.push('  (flat)');
   for (const p of open) lines.push(`  ${pad(p.coin, 8)} ${p.szi}`);
 
@@ -138,7 +139,7 @@ export function summaryLine(s: StatusSnapshot): string {
   const parts = [`phase=${s.phase}`];
   if (s.hotPathPhase) parts.push(`hotPath=${s.hotPathPhase}`);
   if (s.hardStop) parts.push(`hardStop=${s.hardStop.reason}`);
-  const open = s.positions.filter((p) => !/^-?0*(\.0*)?$/.test(p.szi));
+  const open = s.positions.filter((p) => !isZeroSize(p.szi));
   parts.push(`positions=${open.length ? open.map((p) => `${p.coin}:${p.szi}`).join(',') : 'flat'}`);
   if (s.pnlUsd !== undefined) parts.push(`pnl=${s.pnlUsd}`);
   if (s.closedTrades !== undefined) parts.push(`trades=${s.closedTrades}`);

@@ -31,13 +31,14 @@ import { setLogSink, createLogger } from '../../util/log';
 import type { RunningSimulator } from '../../sim';
 import type { HotPathWorker } from '../../../workers/hotpath-worker';
 import type { StopWorkerHandle } from '../../../workers/stop-worker';
-import { stateQuery, type SessionPhase, type SessionState } from '../../../workflows/messages';
+import { stateQuery, type SessionState } from '../../../workflows/messages';
+import { STOPPED_PHASES } from '../../orchestration/session-machine';
+import { isZeroSize } from '../../orchestration/stop-plan';
 
 export const summary = 'the demo on the embedded default (--keep, --screenshot FILE); --run --config FILE = an open-ended session';
 
 const USAGE = 'usage: hlx demo [--keep] [--screenshot FILE] [--seed N] | hlx demo --run [--config FILE]';
 
-const FINAL: readonly SessionPhase[] = ['STOPPED_FLAT', 'STOP_FAILED'];
 /** the market the script shocks, and how: a −3 % gap with IOC fills walking 150 bps through the book */
 const SHOCK = { coin: 'SOL', pct: -3, ioSlippageBps: 150 };
 /** the demo's scripted moment comes after this many closed trades (the first Go/No-Go checkpoint) */
@@ -109,20 +110,20 @@ function demoConfig(base: SessionConfig, account: string, sim: RunningSimulator,
  */
 async function scriptedShock(hp: HotPathWorker, sim: RunningSimulator, account: string, progress: Progress): Promise<void> {
   const { default: Decimal } = await import('decimal.js');
-  const res = await fetch(`${sim.httpUrl}/info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"allMids"}' });
-  const mids = (await res.json()) as Record<string, string>;
-  const bidCoin = hp.input.markets.find((m) => m !== SHOCK.coin && mids[m]);
+  const bidCoin = hp.input.markets.find((m) => m !== SHOCK.coin);
   let bid: { coin: string; size: string } | undefined;
   await until('a moment with every market flat', 30_000, () => {
     const st = hp.hotPath().status();
-    if (st.pendingOrders !== 0 || !st.positions.every((p) => /^-?0*\.?0*$/.test(p.szi))) return undefined;
+    if (st.pendingOrders !== 0 || !st.positions.every((p) => isZeroSize(p.szi))) return undefined;
     // the faults first, in this same turn: whatever fills next is an opening IOC
     sim.admin.ioSlippage(SHOCK.ioSlippageBps);
     sim.admin.shock(SHOCK.coin, SHOCK.pct);
-    if (bidCoin) {
-      const szDecimals = bidCoin === 'BTC' ? 5 : bidCoin === 'ETH' ? 4 : 2;
-      const px = new Decimal(mids[bidCoin]!).mul(0.98);
-      const size = new Decimal(15).div(px).toDecimalPlaces(szDecimals, Decimal.ROUND_UP).toFixed();
+    // the hot path's own market state: the venue's szDecimals and the mid it trades on
+    const rec = bidCoin ? hp.hotPath().marketState.get(bidCoin) : undefined;
+    const ref = rec?.midPx ?? rec?.markPx;
+    if (bidCoin && rec && ref) {
+      const px = new Decimal(ref).mul(0.98);
+      const size = new Decimal(15).div(px).toDecimalPlaces(rec.szDecimals, Decimal.ROUND_UP).toFixed();
       if (hp.hotPath().submitSignal({ market: bidCoin, side: 'buy', size, limitPx: px.toFixed(), tif: 'Alo', reduceOnly: false }).status === 'Accepted') {
         bid = { coin: bidCoin, size };
       }
@@ -254,12 +255,11 @@ export async function run(argv: string[]): Promise<number> {
       : base;
 
     // ---- signer, nonces, venue clients (one nonce sequence shared by both workers in this process) ----
-    const { signerFor, createVenueClient } = await import('../../../workers/venue-port');
+    const { signerFor, createVenueClient, createWireFor, venueEndpoints } = await import('../../../workers/venue-port');
     const signer = await signerFor(cfg);
     const { NonceManager } = await import('../../exchange/hyperliquid/nonce');
     const nonces = new NonceManager();
-    const { endpointsFor } = await import('../../exchange/hyperliquid/endpoints');
-    const ep = endpointsFor(cfg.venue.network, { httpUrl: cfg.venue.httpUrl, wsUrl: cfg.venue.wsUrl });
+    const ep = venueEndpoints(cfg);
 
     // ---- stop worker (HTTP to the venue only) ----
     const { HttpClient } = await import('../../exchange/hyperliquid/http-client');
@@ -284,9 +284,6 @@ export async function run(argv: string[]): Promise<number> {
 
     // ---- hot-path worker ----
     const { startHotPathWorker } = await import('../../../workers/hotpath-worker');
-    const { createVenueWire } = await import('../../executor/wire');
-    const actions = await import('../../exchange/hyperliquid/actions');
-    const format = await import('../../exchange/hyperliquid/format');
     const venue = createVenueClient(cfg);
     progress.step(`starting the hot-path worker: ${cfg.markets.join(', ')}, strategy ${cfg.strategy.kind}`);
     const hp: HotPathWorker = await startHotPathWorker({
@@ -297,10 +294,7 @@ export async function run(argv: string[]): Promise<number> {
       temporal: yaml,
       queues,
       venue,
-      wire: createVenueWire({ ...actions, ...format }, signer, nonces, {
-        isMainnet: ep.isMainnet,
-        ...(cfg.venue.vaultAddress ? { vaultAddress: cfg.venue.vaultAddress } : {}),
-      }),
+      wire: await createWireFor(cfg, signer, nonces),
       log: log.child('hotpath'),
     });
     teardown.add('hot-path worker', () => hp.shutdown());
@@ -359,7 +353,7 @@ export async function run(argv: string[]): Promise<number> {
     trigger = { reason: rec.reason, at: rec.at };
     const final = await until('the stop sequence ending', 60_000, async () => {
       await refresh();
-      return state && FINAL.includes(state.phase) ? state : undefined;
+      return state && STOPPED_PHASES.includes(state.phase) ? state : undefined;
     }, 100);
     view.close();
     view = undefined;
@@ -368,7 +362,7 @@ export async function run(argv: string[]): Promise<number> {
     // ---- what the venue says ----
     if (sim) {
       const truth = sim.admin.state(account);
-      const open = truth.positions.filter((p) => !/^-?0*\.?0*$/.test(p.szi));
+      const open = truth.positions.filter((p) => !isZeroSize(p.szi));
       progress.step(`venue: ${open.length === 0 ? 'every position 0' : `positions left: ${open.map((p) => `${p.coin} ${p.szi}`).join(', ')}`}, ${truth.openOrders.length} open orders, pnl ${truth.realizedPnl} USD, fees ${truth.feesPaid} USD`);
       if (final.phase === 'STOPPED_FLAT' && (open.length || truth.openOrders.length)) throw new CliError('the workflow says flat but the venue does not agree', 1);
     }

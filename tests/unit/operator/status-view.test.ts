@@ -5,6 +5,7 @@ import { parseFlags, IntFlag } from '../../../src/cli/operator-args';
 import { CliError } from '../../../src/cli/errors';
 import { z } from 'zod';
 import type { SessionState } from '../../../workflows/messages';
+import { initialState } from '../../../src/orchestration/session-machine';
 
 const base: StatusSnapshot = {
   at: Date.UTC(2026, 0, 1, 12, 0, 0),
@@ -71,22 +72,8 @@ describe('status view', () => {
 });
 
 const state = (over: Partial<SessionState>): SessionState => ({
-  sessionId: 's',
-  account: '0xabc',
-  strategyName: 'demo',
-  markets: ['BTC'],
-  hotPathTaskQueue: 'q',
+  ...initialState({ sessionId: 's', account: '0xabc', strategyName: 'demo', markets: ['BTC'], hotPathTaskQueue: 'q' }, 0),
   phase: 'STOPPED_FLAT',
-  hotPath: { ready: false },
-  laterHardStops: [],
-  stops: [],
-  stopCount: 0,
-  positions: [],
-  checkpoints: [],
-  resumes: [],
-  stepsDone: [],
-  generation: 0,
-  updatedAt: 0,
   ...over,
 });
 
