@@ -5,48 +5,37 @@
  * activities that need its memory (activities/hotpath.ts).
  *
  * Temporal is never on the order path. It is asked, before any trading, whether the session may
- * trade (the hotPathReady update answers with the session's phase): a session that is stopping
- * or stopped stays stopped after a restart until an operator resumes it, and a Temporal that
- * cannot be reached means no new exposure (fail closed). HardStops go to the session workflow
- * with signalWithStart, so they are durable even when no workflow is running yet.
+ * trade (workers/hotpath/session-gate.ts): a session that is stopping or stopped stays stopped
+ * after a restart until an operator resumes it, and a Temporal that cannot be reached means no
+ * new exposure (fail closed). HardStops go to the session workflow with signalWithStart, so they
+ * are durable even when no workflow is running yet (workers/hotpath/session-ports.ts).
  *
- * Signals: the SDK's default shutdown handling is replaced (main installs the Runtime with
- * `shutdownSignals: []`); the first Ctrl+C / SIGTERM triggers HardStop(Operator, 'ctrl-c') and
- * waits, bounded, for the session to reach STOPPED_FLAT; a second exits at once.
+ * This file is the composition root; its parts live in workers/hotpath/: the holder of the
+ * current hot path, the venue feed and resync, the session gate, the ports to the session, and
+ * the process entry point with its signal handling.
  */
 import * as os from 'node:os';
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { DefaultLogger, Runtime, Worker, type NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createHotPathActivities } from '../activities/hotpath';
-import { loadSessionConfig, type SessionConfig } from '../src/config/session';
+import type { SessionConfig } from '../src/config/session';
 import { durationMs, loadTemporalYaml, type TemporalYaml } from '../src/config/temporal';
-import { createHotPath, type HotPath } from '../src/executor/hot-path';
+import type { HotPath } from '../src/executor/hot-path';
 import type { WirePort } from '../src/executor/ports';
-import { positionsFrom } from '../src/exchange/hyperliquid/user-feed';
 import type { VenueClient } from '../src/exchange/hyperliquid/venue-client';
+import { SESSION_WORKFLOW_TYPE } from '../src/orchestration/ids';
 import type { HardStopReason, HardStopRecord } from '../src/risk/reasons';
-import type { GoNoGoVerdict } from '../src/risk/go-no-go';
 import type { MarketMeta } from '../src/state/market-state';
 import { createLogger, type Logger } from '../src/util/log';
-import {
-  checkpointSignal,
-  hardStopSignal,
-  hotPathNotReadySignal,
-  hotPathReadyUpdate,
-  stateQuery,
-  type CheckpointReport,
-  type SessionPhase,
-  type SessionState,
-  type TradingSessionInput,
-} from '../workflows/messages';
-import { SESSION_WORKFLOW_TYPE } from '../src/orchestration/ids';
-import { mayTrade, STOPPED_PHASES, STOPPING_PHASES } from '../src/orchestration/session-machine';
-import { writeStatusFile } from '../src/cli/session-target';
-import { deliverUntilAcked } from './deliver-until-acked';
-import { connectTemporal, sessionIdentity, sessionInput, taskQueuesFrom, type TaskQueues } from './session-client';
+import type { SessionPhase, SessionState, TradingSessionInput } from '../workflows/messages';
+import { HotPathHolder } from './hotpath/hot-path-holder';
+import { PendingCalls } from './hotpath/pending-calls';
+import { SessionGate } from './hotpath/session-gate';
+import { createSessionPorts, type SessionLink } from './hotpath/session-ports';
+import { VenueSync } from './hotpath/venue-sync';
+import { sessionIdentity, sessionInput, taskQueuesFrom, type TaskQueues } from './session-client';
 
-/** Phases in which a stop is running or done: a restarted hot path stays idle. */
-const STOP_PHASES: readonly SessionPhase[] = [...STOPPING_PHASES, ...STOPPED_PHASES];
+export { kickOnHardStop } from './hotpath/hot-path-holder';
 
 export interface StartHotPathWorkerOptions {
   config: SessionConfig;
@@ -86,24 +75,6 @@ export interface HotPathWorker {
   shutdown(): Promise<void>;
 }
 
-function jsonSafe(x: unknown): Record<string, unknown> | undefined {
-  if (x === undefined || x === null) return undefined;
-  try {
-    return JSON.parse(JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) as Record<string, unknown>;
-  } catch {
-    return { unserializable: String(x) };
-  }
-}
-
-/**
- * The executor loop sends on its tick (every executor.tickIntervalMs); a HardStop must not wait
- * for it. Once trigger() and onHardStop() have run (same call chain), a microtask runs one loop
- * tick so the cancels go on the wire at once.
- */
-export function kickOnHardStop(h: Pick<HotPath, 'latch' | 'loop'>): void {
-  h.latch.onTrigger(() => queueMicrotask(() => h.loop.tick()));
-}
-
 export function marketsFromMeta(meta: { universe: { name: string; szDecimals: number }[] }, coins: readonly string[]): MarketMeta[] {
   const out: MarketMeta[] = [];
   meta.universe.forEach((u, asset) => {
@@ -119,159 +90,68 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   const yaml = opts.temporal ?? loadTemporalYaml();
   const queues = opts.queues ?? taskQueuesFrom(yaml);
   const id = sessionIdentity(cfg, queues);
-  const input = sessionInput(cfg, queues);
   const hostId = opts.hostId ?? `${os.hostname()}:${process.pid}`;
-  const client = opts.client;
-  const venue = opts.venue;
+  const { client, venue } = opts;
+  const link: SessionLink = { client, sessionId: id.sessionId, queues, input: sessionInput(cfg, queues) };
   const handle = client.workflow.getHandle(id.sessionId);
-  const phasePollMs = opts.phasePollMs ?? 500;
-  const temporalStaleMs = opts.temporalStaleMs ?? 5_000;
-
-  const startOp = () =>
-    new WithStartWorkflowOperation(SESSION_WORKFLOW_TYPE, {
-      workflowId: id.sessionId,
-      taskQueue: queues.session,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-
-  /** fire-and-forget calls to Temporal, awaited (bounded) at shutdown */
-  const pending = new Set<Promise<unknown>>();
-  const track = (p: Promise<unknown>): void => {
-    const q = p.catch((e) => log.debug('session call failed', { error: (e as Error).message })).finally(() => pending.delete(q));
-    pending.add(q);
-  };
+  const pending = new PendingCalls(log);
   let closed = false;
-
-  // ---- ports the hot path calls out through ----
-  const hardStopPort = {
-    async signalHardStop(reason: string, source: string, details?: object): Promise<void> {
-      // signalWithStart: durable even when the session workflow is not running yet; retried until
-      // Temporal acknowledges (the latch and the cancels have already happened in memory)
-      const send = () =>
-        client.workflow
-          .signalWithStart(SESSION_WORKFLOW_TYPE, {
-            workflowId: id.sessionId,
-            taskQueue: queues.session,
-            args: [input],
-            signal: hardStopSignal,
-            signalArgs: [{ reason, source, ...(details ? { details: jsonSafe(details) } : {}) }],
-          })
-          .then(() => undefined);
-      const delivered = deliverUntilAcked(send, { what: `HardStop(${reason}) signal`, log, cancelled: () => closed });
-      track(delivered);
-      if (await delivered) log.warn('HardStop signalled to the session workflow', { reason, source, sessionId: id.sessionId });
-    },
-  };
-  const checkpointPort = {
-    async reportCheckpoint(v: object): Promise<void> {
-      const verdict = v as GoNoGoVerdict;
-      const rule = cfg.goNoGo.checkpoints.find((r) => r.trades === verdict.checkpoint);
-      const report: CheckpointReport = {
-        checkpoint: verdict.checkpoint,
-        verdict: verdict.verdict,
-        figures: verdict.figures,
-        failed: verdict.failed,
-        ...(rule ? { rule } : {}),
-      };
-      await client.workflow.signalWithStart(SESSION_WORKFLOW_TYPE, {
-        workflowId: id.sessionId,
-        taskQueue: queues.session,
-        args: [input],
-        signal: checkpointSignal,
-        signalArgs: [report],
-      });
-      log.info('Go/No-Go checkpoint reported', { checkpoint: verdict.checkpoint, verdict: verdict.verdict });
-    },
-  };
-  const alert = {
-    alert(level: 'info' | 'warn' | 'critical', message: string, details?: Record<string, unknown>) {
-      (level === 'critical' ? log.error : level === 'warn' ? log.warn : log.info)(message, details);
-    },
-  };
+  const ports = createSessionPorts({ ...link, config: cfg, log, pending, closed: () => closed });
 
   // the session workflow exists from now on (an operator can stop it by id even before the venue
-  // is up); best effort: the ready report below starts it too, and Temporal may be down
-  track(
+  // is up); best effort: the ready report starts it too, and Temporal may be down
+  pending.track(
     client.workflow
-      .start(SESSION_WORKFLOW_TYPE, { workflowId: id.sessionId, taskQueue: queues.session, args: [input], workflowIdConflictPolicy: 'USE_EXISTING' })
+      .start(SESSION_WORKFLOW_TYPE, { workflowId: id.sessionId, taskQueue: queues.session, args: [link.input], workflowIdConflictPolicy: 'USE_EXISTING' })
       .then(() => log.info('session workflow running', { sessionId: id.sessionId })),
   );
 
-  // ---- the venue: meta → markets ----
+  // ---- the venue: meta → markets → the hot path ----
   await venue.connect();
   const markets = marketsFromMeta(await venue.meta(), cfg.markets);
+  const holder = new HotPathHolder(() => ({
+    config: cfg,
+    markets,
+    wire: opts.wire,
+    transport: venue,
+    ...ports,
+    clock,
+    onError: (where, e) => log.error('hot path error', { where, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
+  }));
 
-  /** the last operator resume this hot path has seen; a newer one rebuilds a stopped hot path */
-  let resumeSeenAt = -Infinity;
-  const lastResumeAt = (s: SessionState) => s.resumes.reduce((m, r) => Math.max(m, r.at), -Infinity);
-  const build = (): HotPath => {
-    const h = createHotPath({
-      config: cfg,
-      markets,
-      wire: opts.wire,
-      transport: venue,
-      hardStopPort,
-      checkpointPort,
-      alert,
-      clock,
-      onError: (where, e) => log.error('hot path error', { where, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
-    });
-    kickOnHardStop(h);
-    return h;
-  };
-  let hp = build();
-
-  // ---- feeds → hot path (the current one: a resume rebuilds it) ----
-  const user = cfg.venue.vaultAddress ?? cfg.account.address;
-  let needReport = true;
-  let synced = false;
-  const feed = venue.userFeed(
-    user,
-    {
-      onFill: (f) => hp.onFill(f),
-      onOrderUpdate: (u) => hp.onOrderUpdate(u),
-      onOpenOrders: (s) => hp.onOpenOrders(s),
-      // positions come last in every (re)connect sync: then the session is asked again
-      onPositions: (s) => {
-        hp.onPositions(s);
-        synced = true;
-        needReport = true;
-      },
-      onMark: (m) => hp.onMarkUpdate(m),
-      onMids: (m) => hp.onMids(m),
-      onSocketState: (s) => {
-        hp.onSocketState(s);
-        if (!s.up) {
-          // tell the session once per outage (a flapping socket must not flood it with signals)
-          if (!needReport || hp.readiness.tradingAllowed) track(handle.signal(hotPathNotReadySignal, { hostId, why: 'socket down' }));
-          needReport = true;
-          hp.setTradingAllowed(false);
-        }
-      },
-      onError: (where, e) => log.warn('user feed error', { where, error: e instanceof Error ? e.message : String(e) }),
+  // ---- the session's word, and the feeds that feed the current hot path ----
+  let sync: VenueSync | undefined;
+  const gate = new SessionGate({
+    link,
+    handle,
+    holder,
+    hostId,
+    hotPathTaskQueue: id.hotPathTaskQueue,
+    pending,
+    log,
+    clock,
+    phasePollMs: opts.phasePollMs ?? 500,
+    temporalStaleMs: opts.temporalStaleMs ?? 5_000,
+    onResumed: () => {
+      const hp = holder.rebuild();
+      hp.onSocketState({ up: venue.socketUp(), at: clock() });
+      hp.start();
+      void sync?.resync();
     },
-    { coins: [...cfg.markets] },
-  );
-  if (!venue.socketUp()) hp.onSocketState({ up: false, at: clock() });
-  /** a rebuilt hot path starts from the venue's positions and open orders */
-  const resync = async (): Promise<void> => {
-    for (let attempt = 0; !closed; attempt++) {
-      try {
-        const oo = await venue.openOrders(user);
-        hp.onOpenOrders({ orders: oo.map((o) => ({ oid: o.oid, cloid: o.cloid ?? null })), at: clock() });
-        hp.onPositions(positionsFrom(await venue.clearinghouseState(user), clock()));
-        needReport = true;
-        return;
-      } catch (e) {
-        log.warn('position/open-order sync failed; retrying', { attempt, error: (e as Error).message });
-        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
-      }
-    }
-  };
+  });
+  sync = new VenueSync({
+    venue,
+    user: cfg.venue.vaultAddress ?? cfg.account.address,
+    coins: cfg.markets,
+    holder,
+    clock,
+    log,
+    onSynced: () => gate.requestReport(),
+    onSocketDown: () => gate.socketDown('socket down'),
+    closed: () => closed,
+  });
   // the first sync (positions) before the session is asked
-  const syncUntil = clock() + 10_000;
-  while (!synced && clock() < syncUntil) await new Promise((r) => setTimeout(r, 20));
+  await sync.waitFirstSync(10_000);
 
   // ---- the Temporal worker on this session's own queue ----
   let worker: Worker | undefined;
@@ -281,125 +161,38 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       connection: opts.connection,
       namespace: opts.namespace ?? 'default',
       taskQueue: id.hotPathTaskQueue,
-      activities: createHotPathActivities(() => hp, id.sessionId),
+      activities: createHotPathActivities(() => holder.current, id.sessionId),
       shutdownGraceTime: durationMs(yaml.worker.shutdownGraceTime),
     });
     finished = worker.run().catch((e) => log.error('Temporal worker stopped with an error', { error: (e as Error).message }));
   }
 
-  // ---- the session's word: trading allowed only while it says READY_TRADING ----
-  let state: SessionState | null = null;
-  let lastAnswerAt = 0;
-
-  const localReady = () => {
-    const r = hp.readiness;
-    return r.socketUp && r.snapshotsLoaded && r.positionsSynced;
-  };
-
-  const apply = (s: SessionState): void => {
-    state = s;
-    lastAnswerAt = clock();
-    const latch = hp.latch;
-    // an operator resumed the session after this hot path stopped: start over with a fresh latch
-    if (!latch.isTriggered()) resumeSeenAt = Math.max(resumeSeenAt, lastResumeAt(s));
-    else if (!STOP_PHASES.includes(s.phase) && !s.hardStop && lastResumeAt(s) > resumeSeenAt) {
-      log.warn('session resumed by an operator: rebuilding the hot path', { note: s.resumes[s.resumes.length - 1]?.note });
-      const old = hp;
-      old.stop();
-      resumeSeenAt = lastResumeAt(s);
-      hp = build();
-      hp.onSocketState({ up: venue.socketUp(), at: clock() });
-      hp.start();
-      needReport = true;
-      void resync();
-      return;
-    }
-    const allowed = mayTrade(s.phase) && !latch.isTriggered() && !needReport;
-    if (hp.readiness.tradingAllowed !== allowed) {
-      log.info(allowed ? 'session READY_TRADING: trading allowed' : 'trading not allowed by the session', { phase: s.phase });
-    }
-    hp.setTradingAllowed(allowed);
-  };
-
-  const report = async (): Promise<void> => {
-    const positions = hp.tracker.allPositions();
-    const s = await client.workflow.executeUpdateWithStart(hotPathReadyUpdate, {
-      args: [{ hostId, taskQueue: id.hotPathTaskQueue, positions }],
-      startWorkflowOperation: startOp(),
-    });
-    needReport = false;
-    if (STOP_PHASES.includes(s.phase)) {
-      log.warn('session is stopped: no order will be sent until an operator resumes it', { phase: s.phase, hardStop: s.hardStop?.reason });
-    }
-    apply(s);
-  };
-
-  let polling = false;
-  const poll = async (): Promise<void> => {
-    if (polling || closed) return;
-    polling = true;
-    try {
-      if (needReport && localReady()) await report();
-      else apply(await handle.query(stateQuery));
-      if (state?.phase === 'STARTING' && localReady() && !hp.latch.isTriggered()) needReport = true;
-    } catch (e) {
-      if (!(e instanceof WorkflowNotFoundError)) log.warn('session workflow not reachable', { error: (e as Error).message });
-      else needReport = true;
-    } finally {
-      polling = false;
-      // fail closed: no fresh word from Temporal, no new exposure
-      if (clock() - lastAnswerAt > temporalStaleMs && hp.readiness.tradingAllowed) {
-        log.warn('no answer from Temporal: trading not allowed', { staleMs: clock() - lastAnswerAt });
-        hp.setTradingAllowed(false);
-      }
-    }
-  };
-  const pollTimer = setInterval(() => void poll(), phasePollMs);
-  pollTimer.unref?.();
-  void poll(); // not awaited: an unreachable Temporal must not hold the worker up (it just stays not allowed to trade)
-  hp.start();
+  gate.start();
+  holder.current.start();
   log.info('hot-path worker started', { sessionId: id.sessionId, taskQueue: id.hotPathTaskQueue, markets: cfg.markets.join(','), hostId });
 
-  const waitForPhase = async (phases: readonly SessionPhase[], timeoutMs: number): Promise<SessionState | null> => {
-    const until = clock() + timeoutMs;
-    while (clock() < until) {
-      try {
-        const s = await handle.query(stateQuery);
-        if (phases.includes(s.phase)) return s;
-      } catch {
-        /* not reachable yet: keep asking until the deadline */
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return null;
-  };
-
   let shutdownP: Promise<void> | null = null;
+  const feed = sync.feed;
   return {
     sessionId: id.sessionId,
     taskQueue: id.hotPathTaskQueue,
     hostId,
-    input,
-    hotPath: () => hp,
-    lastState: () => state,
-    hardStop: (reason = 'Operator', source = 'ctrl-c') => hp.hardStop(reason, source),
-    waitForPhase,
+    input: link.input,
+    hotPath: () => holder.current,
+    lastState: () => gate.lastState(),
+    hardStop: (reason = 'Operator', source = 'ctrl-c') => holder.current.hardStop(reason, source),
+    waitForPhase: (phases, timeoutMs) => gate.waitForPhase(phases, timeoutMs),
     get finished() {
       return finished;
     },
     shutdown(): Promise<void> {
       shutdownP ??= (async () => {
         closed = true;
-        clearInterval(pollTimer);
-        hp.stop();
-        hp.setTradingAllowed(false);
-        track(handle.signal(hotPathNotReadySignal, { hostId, why: 'shutting down' }));
+        holder.current.stop();
+        const gateStopped = gate.stop('shutting down', 3_000);
         // bounded: an unreachable Temporal must not hold the shutdown up
-        const deadline = Date.now() + 3_000;
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([Promise.all([...pending]), new Promise((r) => (timer = setTimeout(r, 3_000)))]);
-        clearTimeout(timer);
-        while (polling && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        await pending.drain(3_000);
+        await gateStopped;
         if (worker && worker.getState() === 'RUNNING') worker.shutdown();
         await finished;
         feed.stop();
@@ -411,100 +204,6 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// The process: `hlx worker hotpath --config FILE` / `hlx session start --config FILE`.
-
-export interface RunHotPathProcessOptions {
-  configFile: string;
-  /** bounded wait for STOPPED_FLAT after the first Ctrl+C, ms */
-  stopWaitMs?: number;
-  /** called once the worker is up (the CLI starts its status view here) */
-  onStarted?: (w: HotPathWorker) => void | Promise<void>;
-}
-
-/**
- * Runs the hot-path worker until a signal: first SIGINT/SIGTERM = HardStop(Operator) and a
- * bounded wait for flat, second = exit now. Resolves with the process exit code.
- */
-export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<number> {
-  const log = createLogger('hotpath-worker');
-  // our own signal handling (temporal.md §5.4): the SDK must not stop polling before the flatten
-  try {
-    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
-  } catch {
-    /* already installed in this process (tests) */
-  }
-  const cfg = loadSessionConfig(o.configFile);
-  const t = await connectTemporal({ native: true });
-  const { createVenueClient, createWireFor } = await import('./venue-port');
-  const venue = createVenueClient(cfg);
-  const wire = await createWireFor(cfg);
-  const w = await startHotPathWorker({
-    config: cfg,
-    client: t.client,
-    connection: t.nativeConnection,
-    namespace: t.settings.namespace,
-    temporal: t.yaml,
-    queues: t.queues,
-    venue,
-    wire,
-    log,
-  });
-  const stopWaitMs = o.stopWaitMs ?? Math.max(30_000, durationMs(t.yaml.worker.shutdownGraceTime));
-  let exitCode = 0;
-  let signals = 0;
-  let resolveDone!: () => void;
-  const done = new Promise<void>((r) => (resolveDone = r));
-  let firstSignalAt = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    // one Ctrl+C in a terminal reaches npx, tsx and node alike and the wrappers relay it: copies
-    // within a second are the same keypress, not the operator's second one
-    if (signals > 0 && Date.now() - firstSignalAt < 1_000) return;
-    if (signals === 0) firstSignalAt = Date.now();
-    signals++;
-    if (signals > 1) {
-      log.error('second signal: exiting now without waiting for flat', { signal: sig });
-      process.exit(130);
-    }
-    log.warn('stop requested: HardStop(Operator) and waiting for flat (press Ctrl+C again to exit at once)', { signal: sig, waitMs: stopWaitMs });
-    w.hardStop('Operator', 'ctrl-c');
-    void (async () => {
-      const s = await w.waitForPhase(STOPPED_PHASES, stopWaitMs);
-      if (!s) {
-        log.error('the session did not reach STOPPED_FLAT in time; the stop sequence goes on in Temporal', { waitedMs: stopWaitMs });
-        exitCode = 1;
-      } else if (s.phase === 'STOP_FAILED') {
-        log.error('the stop sequence FAILED: positions may remain', { positions: s.positions });
-        exitCode = 1;
-      } else {
-        log.info('session stopped flat', { phase: s.phase });
-      }
-      resolveDone();
-    })();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  // the status the operator CLI shows (`hlx session status`), refreshed every second on this machine
-  const writeStatus = () => {
-    try {
-      writeStatusFile(w.sessionId, JSON.parse(JSON.stringify({ ...w.hotPath().status(), sessionId: w.sessionId, pid: process.pid, at: Date.now() })));
-    } catch (e) {
-      log.debug('status file not written', { error: (e as Error).message });
-    }
-  };
-  writeStatus();
-  const statusTimer = setInterval(writeStatus, 1_000);
-  await o.onStarted?.(w);
-  await Promise.race([done, w.finished]);
-  clearInterval(statusTimer);
-  writeStatus();
-  await w.shutdown();
-  await t.close();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  return exitCode;
-}
-
 if (require.main === module) {
   const i = process.argv.indexOf('--config');
   const file = i >= 0 ? process.argv[i + 1] : process.env.HLX_SESSION_CONFIG;
@@ -512,7 +211,7 @@ if (require.main === module) {
     console.error('usage: tsx workers/hotpath-worker.ts --config FILE');
     process.exit(2);
   }
-  runHotPathProcess({ configFile: file }).then(
+  import('./hotpath/process').then(({ runHotPathProcess }) => runHotPathProcess({ configFile: file })).then(
     (code) => process.exit(code),
     (e) => {
       console.error(`hotpath-worker: ${(e as Error).message}`);

@@ -4,10 +4,7 @@
  * the session workflow's `state` query, plus the hot path's own status when its worker is alive
  * on this machine (it writes `.run/status/<sessionId>.json` every second).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { loadSessionConfig, SessionConfigError, type SessionConfig } from '../config/session';
-import { PROJECT_ROOT } from '../config/temporal';
 import type { HotPathStatusJson } from '../../activities/hotpath';
 import type { SessionState } from '../../workflows/messages';
 import { connectTemporal, sessionIdentity, sessionInput, TemporalUnreachableError, type TaskQueues, type TemporalHandles } from '../../workers/session-client';
@@ -46,32 +43,7 @@ export async function connectForCli(): Promise<TemporalHandles> {
   }
 }
 
-export function statusDir(): string {
-  return process.env.HLX_STATUS_DIR || path.join(PROJECT_ROOT, '.run', 'status');
-}
-
-export function statusFilePath(sessionId: string): string {
-  return path.join(statusDir(), `${sessionId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
-}
-
-/** Atomically replace the status file (a reader never sees half a file). */
-export function writeStatusFile(sessionId: string, status: HotPathStatusJson): void {
-  const file = statusFilePath(sessionId);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(status));
-  fs.renameSync(tmp, file);
-}
-
-/** The hot path's status if its worker wrote one within `maxAgeMs`; null when it is not alive here. */
-export function readStatusFile(sessionId: string, maxAgeMs = 3_000, now = Date.now()): HotPathStatusJson | null {
-  try {
-    const s = JSON.parse(fs.readFileSync(statusFilePath(sessionId), 'utf8')) as HotPathStatusJson;
-    return typeof s.at === 'number' && now - s.at <= maxAgeMs ? s : null;
-  } catch {
-    return null;
-  }
-}
+export { statusDir, statusFilePath, writeStatusFile, readStatusFile } from '../state/status-file';
 
 /** Merge the workflow's view and the hot path's view into what the status view shows. */
 export function buildSnapshot(sessionId: string, state: SessionState | null, hot: HotPathStatusJson | null, notes: string[] = [], now = Date.now()): StatusSnapshot {

@@ -36,7 +36,7 @@ async function start(argv: string[]): Promise<number> {
   );
   // validate the config before anything starts, so a typo is one line naming the field
   resolveTarget({ config: o.config }, { session: '', stop: '', hotPathPrefix: 'x' });
-  const { runHotPathProcess } = await import('../../../workers/hotpath-worker');
+  const { runHotPathProcess } = await import('../../../workers/hotpath/process');
   let view: StatusView | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
   try {

@@ -22,7 +22,7 @@ async function hotpath(argv: string[]): Promise<number> {
     z.object({ config: z.string({ message: 'required: the session YAML file' }).min(1), stopWaitMs: IntFlag().optional() }),
     USAGE,
   );
-  const { runHotPathProcess } = await import('../../../workers/hotpath-worker');
+  const { runHotPathProcess } = await import('../../../workers/hotpath/process');
   return runHotPathProcess({ configFile: o.config, stopWaitMs: o.stopWaitMs });
 }
 

@@ -1,0 +1,159 @@
+/**
+ * The session's word on trading. The hot path may trade only while the session workflow says
+ * READY_TRADING, its latch is clear and the local readiness (socket, snapshots, positions) holds.
+ * It reports itself ready with the hotPathReady update (which answers with the phase), then polls
+ * the `state` query; no fresh answer from Temporal for `temporalStaleMs` = no new exposure (fail
+ * closed). A resume by an operator after this hot path stopped is seen here and rebuilds it.
+ */
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { mayTrade, STOPPED_PHASES, STOPPING_PHASES } from '../../src/orchestration/session-machine';
+import type { Logger } from '../../src/util/log';
+import { hotPathNotReadySignal, hotPathReadyUpdate, stateQuery, type SessionPhase, type SessionState } from '../../workflows/messages';
+import type { HotPathHolder } from './hot-path-holder';
+import type { PendingCalls } from './pending-calls';
+import { startSessionOperation, type SessionLink } from './session-ports';
+
+/** Phases in which a stop is running or done: a restarted hot path stays idle. */
+export const STOP_PHASES: readonly SessionPhase[] = [...STOPPING_PHASES, ...STOPPED_PHASES];
+
+const lastResumeAt = (s: SessionState) => s.resumes.reduce((m, r) => Math.max(m, r.at), -Infinity);
+
+export interface SessionGateDeps {
+  link: SessionLink;
+  handle: WorkflowHandle;
+  holder: HotPathHolder;
+  hostId: string;
+  hotPathTaskQueue: string;
+  pending: PendingCalls;
+  log: Logger;
+  clock: () => number;
+  phasePollMs: number;
+  temporalStaleMs: number;
+  /** an operator resumed the session: the holder was rebuilt, the venue must be re-read */
+  onResumed: () => void;
+}
+
+export class SessionGate {
+  private state: SessionState | null = null;
+  private lastAnswerAt = 0;
+  /** the session must be told (again) that this hot path is ready before it may trade */
+  private needReport = true;
+  private polling = false;
+  private closed = false;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  /** the last operator resume this hot path has seen; a newer one rebuilds a stopped hot path */
+  private resumeSeenAt = -Infinity;
+
+  constructor(private readonly d: SessionGateDeps) {}
+
+  lastState(): SessionState | null {
+    return this.state;
+  }
+
+  /** A (re)connect sync finished: report to the session again before trading. */
+  requestReport(): void {
+    this.needReport = true;
+  }
+
+  /** The socket went down: no trading, and the session is told once per outage. */
+  socketDown(why: string): void {
+    const hp = this.d.holder.current;
+    // tell the session once per outage (a flapping socket must not flood it with signals)
+    if (!this.needReport || hp.readiness.tradingAllowed) this.d.pending.track(this.d.handle.signal(hotPathNotReadySignal, { hostId: this.d.hostId, why }));
+    this.needReport = true;
+    hp.setTradingAllowed(false);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.poll(), this.d.phasePollMs);
+    this.timer.unref?.();
+    void this.poll(); // not awaited: an unreachable Temporal must not hold the worker up (it just stays not allowed to trade)
+  }
+
+  /** Stops polling, forbids trading, tells the session (tracked); waits (bounded) for a poll in flight. */
+  async stop(why: string, boundMs: number): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.d.holder.current.setTradingAllowed(false);
+    this.d.pending.track(this.d.handle.signal(hotPathNotReadySignal, { hostId: this.d.hostId, why }));
+    const deadline = Date.now() + boundMs;
+    while (this.polling && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Polls the session's phase until one of `phases` or the timeout; null on timeout. */
+  async waitForPhase(phases: readonly SessionPhase[], timeoutMs: number): Promise<SessionState | null> {
+    const until = this.d.clock() + timeoutMs;
+    while (this.d.clock() < until) {
+      try {
+        const s = await this.d.handle.query(stateQuery);
+        if (phases.includes(s.phase)) return s;
+      } catch {
+        /* not reachable yet: keep asking until the deadline */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return null;
+  }
+
+  private localReady(): boolean {
+    const r = this.d.holder.current.readiness;
+    return r.socketUp && r.snapshotsLoaded && r.positionsSynced;
+  }
+
+  private apply(s: SessionState): void {
+    const { log, holder } = this.d;
+    this.state = s;
+    this.lastAnswerAt = this.d.clock();
+    const latch = holder.current.latch;
+    // an operator resumed the session after this hot path stopped: start over with a fresh latch
+    if (!latch.isTriggered()) this.resumeSeenAt = Math.max(this.resumeSeenAt, lastResumeAt(s));
+    else if (!STOP_PHASES.includes(s.phase) && !s.hardStop && lastResumeAt(s) > this.resumeSeenAt) {
+      log.warn('session resumed by an operator: rebuilding the hot path', { note: s.resumes[s.resumes.length - 1]?.note });
+      this.resumeSeenAt = lastResumeAt(s);
+      this.needReport = true;
+      this.d.onResumed();
+      return;
+    }
+    const hp = holder.current;
+    const allowed = mayTrade(s.phase) && !latch.isTriggered() && !this.needReport;
+    if (hp.readiness.tradingAllowed !== allowed) {
+      log.info(allowed ? 'session READY_TRADING: trading allowed' : 'trading not allowed by the session', { phase: s.phase });
+    }
+    hp.setTradingAllowed(allowed);
+  }
+
+  private async report(): Promise<void> {
+    const positions = this.d.holder.current.tracker.allPositions();
+    const s = await this.d.link.client.workflow.executeUpdateWithStart(hotPathReadyUpdate, {
+      args: [{ hostId: this.d.hostId, taskQueue: this.d.hotPathTaskQueue, positions }],
+      startWorkflowOperation: startSessionOperation(this.d.link),
+    });
+    this.needReport = false;
+    if (STOP_PHASES.includes(s.phase)) {
+      this.d.log.warn('session is stopped: no order will be sent until an operator resumes it', { phase: s.phase, hardStop: s.hardStop?.reason });
+    }
+    this.apply(s);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.closed) return;
+    this.polling = true;
+    const hp = () => this.d.holder.current;
+    try {
+      if (this.needReport && this.localReady()) await this.report();
+      else this.apply(await this.d.handle.query(stateQuery));
+      if (this.state?.phase === 'STARTING' && this.localReady() && !hp().latch.isTriggered()) this.needReport = true;
+    } catch (e) {
+      if (!(e instanceof WorkflowNotFoundError)) this.d.log.warn('session workflow not reachable', { error: (e as Error).message });
+      else this.needReport = true;
+    } finally {
+      this.polling = false;
+      // fail closed: no fresh word from Temporal, no new exposure
+      const staleMs = this.d.clock() - this.lastAnswerAt;
+      if (staleMs > this.d.temporalStaleMs && hp().readiness.tradingAllowed) {
+        this.d.log.warn('no answer from Temporal: trading not allowed', { staleMs });
+        hp().setTradingAllowed(false);
+      }
+    }
+  }
+}
