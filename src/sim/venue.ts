@@ -16,6 +16,7 @@ import { formatZodError } from '../config/zod-error';
 import { Engine, WireOrderIn } from './engine';
 import { LimitConfig, PerMinuteBuckets, chargeAddress, exchangeWeight, infoWeight } from './limits';
 import { NonceBook } from './nonces';
+import { checkActionWeight } from './action-weight';
 import * as views from './views';
 
 export type Chain = 'testnet' | 'mainnet';
@@ -127,6 +128,9 @@ export class Venue {
     }
     const principal = this.principalOf(signer, now);
     if (principal === null) return rejected(`User or API Wallet ${signer} does not exist.`);
+    // refused whole before the nonce is used or the address budget charged (TW P8: costs nothing)
+    const overWeight = checkActionWeight(canonical as Record<string, unknown>);
+    if (overWeight) return rejected(overWeight);
     let user = principal;
     if (vaultAddress) {
       const vault = vaultAddress.toLowerCase();
