@@ -195,6 +195,8 @@ export class Engine {
     if (abs(px - mark) * 10n > mark * 8n) return fail(ERR.farFromRef);
 
     const pos = acct.szi(m.name);
+    // origSz keeps what was asked even when a reduce-only order is cut to the position (TW P1)
+    const requestedSz = sz;
     let closesWholePosition = pos !== 0n && pos > 0n !== w.b && sz === abs(pos);
     if (w.r) {
       if (pos === 0n || pos > 0n === w.b) return fail(ERR.reduceOnly);
@@ -231,7 +233,7 @@ export class Engine {
       isBuy: w.b,
       limitPx: px,
       sz,
-      origSz: sz,
+      origSz: requestedSz,
       timestamp: now,
       reduceOnly: w.r,
       tif,
@@ -379,13 +381,25 @@ export class Engine {
     this.emit({ kind: 'trades', coin: taker.coin, trades: [t] });
   }
 
-  /** Reduce-only orders that would now increase (or open) a position are cancelled, as the venue does. */
+  /**
+   * Resting reduce-only orders follow the position (TW P2/P3): each is cut to the position's size
+   * when the position shrinks below it, so it can never flip the side, and is cancelled as
+   * `reduceOnlyCanceled` once the position is flat or on its own side. origSz is left alone.
+   */
   private afterFills(acct: Account, coin: string): void {
     const pos = acct.szi(coin);
     for (const o of [...acct.openOrders.values()]) {
       if (o.coin !== coin || !o.reduceOnly) continue;
       if (pos === 0n || pos > 0n === o.isBuy) this.cancelResting(o, 'reduceOnlyCanceled');
+      else if (o.sz > abs(pos)) this.shrinkResting(o, abs(pos));
     }
+  }
+
+  /** the book holds the order itself, so the level shrinks with it; time priority is kept */
+  private shrinkResting(o: SimOrder, sz: bigint): void {
+    o.sz = sz;
+    this.emit({ kind: 'account', user: o.user });
+    this.emit({ kind: 'book', coin: o.coin });
   }
 
   private cancelResting(o: SimOrder, status: OrderStatusName): void {

@@ -55,4 +55,42 @@ describe('venue fidelity (issue 16 §1b)', () => {
       expect(sim.admin.state(t.address).openOrders).toEqual([]);
     });
   });
+  describe('2. resting reduce-only orders follow the position', () => {
+    const ETH = 1;
+    test('long 0.02, resting RO sell 0.05, sell 0.01 elsewhere: the RO shrinks to 0.01, fills 0.01, never flips', async () => {
+      const { ask } = await bbo(t, 'ETH');
+      await t.exchange(order({ asset: ETH, isBuy: true, px: String(ask + 5), sz: '0.02', tif: 'Ioc' }));
+      const ro = await t.exchange(order({ asset: ETH, isBuy: false, px: String(ask + 40), sz: '0.05', reduceOnly: true }));
+      const oid = ro.body.response.data.statuses[0].resting.oid;
+      let [open] = await t.info({ type: 'frontendOpenOrders', user: t.address });
+      expect(open).toMatchObject({ oid, sz: '0.02', origSz: '0.05', reduceOnly: true });
+
+      const { bid } = await bbo(t, 'ETH');
+      await t.exchange(order({ asset: ETH, isBuy: false, px: String(bid - 5), sz: '0.01', tif: 'Ioc' }));
+      [open] = await t.info({ type: 'frontendOpenOrders', user: t.address });
+      expect(open).toMatchObject({ oid, sz: '0.01', origSz: '0.05' });
+
+      // the market trades through the RO's limit: it fills what is left of the position, no more
+      sim.admin.setPrice('ETH', String(ask + 100));
+      const st = sim.admin.state(t.address);
+      expect(st.positions.filter((p: any) => p.coin === 'ETH')).toEqual([]);
+      const status = await t.info({ type: 'orderStatus', user: t.address, oid });
+      expect(status.order.status).toBe('filled');
+      expect(status.order.order).toMatchObject({ sz: '0', origSz: '0.05' });
+    });
+
+    test('the position closed elsewhere: the resting RO ends reduceOnlyCanceled with its origSz', async () => {
+      const { ask } = await bbo(t, 'ETH');
+      await t.exchange(order({ asset: ETH, isBuy: true, px: String(ask + 5), sz: '0.02', tif: 'Ioc' }));
+      const ro = await t.exchange(order({ asset: ETH, isBuy: false, px: String(ask + 40), sz: '0.02', reduceOnly: true }));
+      const oid = ro.body.response.data.statuses[0].resting.oid;
+      const { bid } = await bbo(t, 'ETH');
+      await t.exchange(order({ asset: ETH, isBuy: false, px: String(bid - 5), sz: '0.01', tif: 'Ioc' }));
+      expect((await t.info({ type: 'openOrders', user: t.address }))[0]).toMatchObject({ oid, sz: '0.01', origSz: '0.02' });
+      await t.exchange(order({ asset: ETH, isBuy: false, px: String(bid - 5), sz: '0.01', tif: 'Ioc' }));
+      expect(await t.info({ type: 'openOrders', user: t.address })).toEqual([]);
+      const status = await t.info({ type: 'orderStatus', user: t.address, oid });
+      expect(status.order).toMatchObject({ status: 'reduceOnlyCanceled', order: { oid, sz: '0.01', origSz: '0.02', reduceOnly: true } });
+    });
+  });
 });
