@@ -11,6 +11,7 @@ import { Market, floorToLot, roundToTick } from './markets';
 import { abs, fx, fxStr, notional, truncUsdc, usdStr6, usdPerSize } from './money';
 import { PriceProcess } from './price-process';
 import { marginAvailable } from './margin';
+import { OrderHistory } from './order-history';
 import {
   CancelResponseStatus,
   OrderResponseStatus,
@@ -77,10 +78,8 @@ export class Engine {
   readonly books = new Map<string, Book>();
   readonly prices = new Map<string, PriceProcess>();
   readonly accounts = new Map<string, Account>();
-  /** every order that got an oid, for orderStatus */
-  readonly orders = new Map<number, SimOrder>();
-  /** user → cloid → oid (latest order with that cloid) */
-  private readonly cloids = new Map<string, Map<string, number>>();
+  /** the orders orderStatus can answer for: about the last 2,000 per account, open ones always */
+  readonly orders = new OrderHistory((o) => o.status === 'open');
   readonly faults: Faults;
   readonly now: () => number;
   private readonly rules: WireRules;
@@ -185,7 +184,11 @@ export class Engine {
 
     const px = fx(w.p);
     if (px === null || px <= 0n) return fail(ERR.invalidPx);
-    if (!this.rules.isValidWirePrice(trimZeros(w.p), m.szDecimals)) return fail(ERR.tick);
+    if (!this.rules.isValidWirePrice(trimZeros(w.p), m.szDecimals)) {
+      const s0 = fx(w.s);
+      if (s0 !== null && s0 > 0n) this.recordRejected(acct, m, w, px, s0, tif, 'tickRejected');
+      return fail(ERR.tick);
+    }
     let sz = fx(w.s);
     if (sz === null) return fail(ERR.invalidSz);
     if (sz === 0n) return fail(ERR.zeroSz);
@@ -197,15 +200,20 @@ export class Engine {
     const pos = acct.szi(m.name);
     // origSz keeps what was asked even when a reduce-only order is cut to the position (TW P1)
     const requestedSz = sz;
+    // rejections past this point leave a record orderStatus answers for (by cloid), as on the venue
+    const reject = (msg: string, status: OrderStatusName): OrderResponseStatus => {
+      this.recordRejected(acct, m, w, px, requestedSz, tif, status);
+      return fail(msg);
+    };
     let closesWholePosition = pos !== 0n && pos > 0n !== w.b && sz === abs(pos);
     if (w.r) {
-      if (pos === 0n || pos > 0n === w.b) return fail(ERR.reduceOnly);
+      if (pos === 0n || pos > 0n === w.b) return reject(ERR.reduceOnly, 'reduceOnlyRejected');
       if (sz >= abs(pos)) {
         sz = abs(pos);
         closesWholePosition = true;
       }
     }
-    if (notional(px, sz) < MIN_NOTIONAL && !closesWholePosition) return fail(ERR.minValue);
+    if (notional(px, sz) < MIN_NOTIONAL && !closesWholePosition) return reject(ERR.minValue, 'minTradeNtlRejected');
 
     const book = this.books.get(m.name)!;
     if (tif === 'Alo') {
@@ -213,14 +221,14 @@ export class Engine {
       if (opp !== null && (w.b ? px >= opp : px <= opp)) {
         const bid = book.bestBid();
         const ask = book.bestAsk();
-        return fail(`Post only order would have immediately matched, bbo was ${bid === null ? '' : fxStr(bid)}@${ask === null ? '' : fxStr(ask)}.`);
+        return reject(`Post only order would have immediately matched, bbo was ${bid === null ? '' : fxStr(bid)}@${ask === null ? '' : fxStr(ask)}.`, 'badAloPxRejected');
       }
     }
     if (!w.r) {
       const increase = pos !== 0n && pos > 0n !== w.b ? (sz > abs(pos) ? sz - abs(pos) : 0n) : sz;
       const lev = BigInt(this.leverageOf(acct, m).value);
       const required = notional(px, increase) / lev;
-      if (required > 0n && required > marginAvailable(this, acct)) return fail(ERR.margin);
+      if (required > 0n && required > marginAvailable(this, acct)) return reject(ERR.margin, 'perpMarginRejected');
     }
 
     const now = this.now();
@@ -241,8 +249,7 @@ export class Engine {
       statusTimestamp: now,
       seq: this.seq++,
     };
-    this.orders.set(order.oid, order);
-    if (w.c) this.cloidsOf(acct.address).set(w.c.toLowerCase(), order.oid);
+    this.orders.add(order);
 
     const { filledSz, filledNtl } = this.matchTaker(acct, order, book, tif === 'Ioc', hash);
     const cloidPart = w.c ? { cloid: w.c } : {};
@@ -253,8 +260,7 @@ export class Engine {
       return { resting: { oid: order.oid, ...cloidPart } };
     }
     if (filledSz === 0n) {
-      this.setStatus(order, 'canceled', false);
-      this.orders.delete(order.oid);
+      this.setStatus(order, 'iocCancelRejected', false);
       return fail(ERR.iocNoMatch);
     }
     if (order.sz > 0n) this.setStatus(order, 'canceled', true);
@@ -422,17 +428,30 @@ export class Engine {
     this.emit({ kind: 'orderUpdates', user: o.user, updates: [u] });
   }
 
-  private cloidsOf(user: string): Map<string, number> {
-    let m = this.cloids.get(user);
-    if (!m) {
-      m = new Map();
-      this.cloids.set(user, m);
-    }
-    return m;
+  /** A rejected order gets an oid and a record (not pushed on orderUpdates: not settled by a source). */
+  private recordRejected(acct: Account, m: Market, w: WireOrderIn, px: bigint, sz: bigint, tif: Tif, status: OrderStatusName): void {
+    const now = this.now();
+    this.orders.add({
+      oid: this.nextOid++,
+      cloid: w.c,
+      user: acct.address,
+      coin: m.name,
+      asset: m.asset,
+      isBuy: w.b,
+      limitPx: px,
+      sz,
+      origSz: sz,
+      timestamp: now,
+      reduceOnly: w.r,
+      tif,
+      status,
+      statusTimestamp: now,
+      seq: this.seq++,
+    });
   }
 
   oidForCloid(user: string, cloid: string): number | undefined {
-    return this.cloids.get(user.toLowerCase())?.get(cloid.toLowerCase());
+    return this.orders.oidForCloid(user, cloid);
   }
 
   leverageOf(acct: Account, m: Market): { type: 'cross' | 'isolated'; value: number } {

@@ -10,7 +10,14 @@ export type OrderStatusName =
   | 'marginCanceled'
   | 'selfTradeCanceled'
   | 'reduceOnlyCanceled'
-  | 'scheduledCancel';
+  | 'scheduledCancel'
+  // rejected at placement, kept for orderStatus (hyperliquid.md §5)
+  | 'tickRejected'
+  | 'minTradeNtlRejected'
+  | 'perpMarginRejected'
+  | 'reduceOnlyRejected'
+  | 'badAloPxRejected'
+  | 'iocCancelRejected';
 
 /** An order the venue gave an oid to (resting, or finished and kept for orderStatus). */
 export interface SimOrder {

@@ -65,6 +65,7 @@ const infoSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('userFills'), user: addr, aggregateByTime: z.boolean().optional() }),
   z.object({ type: z.literal('userFillsByTime'), user: addr, startTime: z.number().int(), endTime: z.number().int().nullish(), aggregateByTime: z.boolean().optional() }),
   z.object({ type: z.literal('userRateLimit'), user: addr }),
+  z.object({ type: z.literal('historicalOrders'), user: addr }),
   z.object({ type: z.literal('activeAssetData'), user: addr, coin: z.string() }),
 ]);
 export type InfoRequest = z.infer<typeof infoSchema>;
@@ -257,6 +258,8 @@ export class Venue {
         return views.userFillsByTime(e, req.user, req.startTime, req.endTime ?? undefined);
       case 'userRateLimit':
         return views.userRateLimit(e, req.user, this.limits.addressInitialBudget);
+      case 'historicalOrders':
+        return views.historicalOrders(e, req.user);
       case 'activeAssetData':
         return views.activeAssetData(e, req.user, req.coin);
     }

@@ -158,7 +158,16 @@ export function orderStatus(e: Engine, user: string, oid: number | string) {
   const id = typeof oid === 'number' ? oid : e.oidForCloid(user, oid);
   const o = id === undefined ? undefined : e.orders.get(id);
   if (!o || o.user !== user.toLowerCase()) return { status: 'unknownOid' };
-  return { status: 'order', order: { order: frontendOrder(o), status: o.status, statusTimestamp: o.statusTimestamp } };
+  return { status: 'order', order: orderWithStatus(o) };
+}
+
+function orderWithStatus(o: SimOrder) {
+  return { order: frontendOrder(o), status: o.status, statusTimestamp: o.statusTimestamp };
+}
+
+/** at most 2000 most recent orders with their status, newest first (info-endpoint historicalOrders) */
+export function historicalOrders(e: Engine, user: string) {
+  return e.orders.recent(user, 2000).map(orderWithStatus);
 }
 
 const MAX_FILL_ROWS = 2000;

@@ -93,4 +93,50 @@ describe('venue fidelity (issue 16 §1b)', () => {
       expect(status.order).toMatchObject({ status: 'reduceOnlyCanceled', order: { oid, sz: '0.01', origSz: '0.02', reduceOnly: true } });
     });
   });
+  describe('4. rejected orders are kept in orderStatus; only about the last 2,000 orders are', () => {
+    const cl = (n: number) => '0x' + n.toString(16).padStart(32, '0');
+    const statusByCloid = async (c: string) => (await t.info({ type: 'orderStatus', user: t.address, oid: c })) as any;
+
+    test('each rejection answers orderStatus by cloid with the venue status name', async () => {
+      const { bid, ask } = await bbo(t);
+      const poor = new Trader(sim);
+      sim.admin.fund(poor.address, '20');
+      const cases: [Trader, Ord, string, string][] = [
+        [t, { isBuy: true, px: String(bid - 1000), sz: '0.001', tif: 'Ioc', cloid: cl(1) }, 'Order could not immediately match against any resting orders. asset=0', 'iocCancelRejected'],
+        [t, { isBuy: true, px: String(ask), sz: '0.001', tif: 'Alo', cloid: cl(2) }, 'Post only order would have immediately matched', 'badAloPxRejected'],
+        [t, { isBuy: true, px: String(bid - 1000), sz: '0.00001', cloid: cl(3) }, 'Order must have minimum value of $10. asset=0', 'minTradeNtlRejected'],
+        [poor, { isBuy: true, px: String(bid - 1000), sz: '0.01', cloid: cl(4) }, 'Insufficient margin to place order. asset=0', 'perpMarginRejected'],
+        [t, { isBuy: false, px: String(ask + 1000), sz: '0.001', reduceOnly: true, cloid: cl(5) }, 'Reduce only order would increase position. asset=0', 'reduceOnlyRejected'],
+        [t, { isBuy: true, px: String(bid - 1000) + '.5', sz: '0.001', cloid: cl(6) }, 'Price must be divisible by tick size. asset=0', 'tickRejected'],
+      ];
+      for (const [who, o, error, status] of cases) {
+        const r = await who.exchange(order(o));
+        expect(r.body.response.data.statuses[0].error).toContain(error);
+        const s = (await who.info({ type: 'orderStatus', user: who.address, oid: o.cloid })) as any;
+        expect(s).toMatchObject({ status: 'order', order: { status, order: { cloid: o.cloid, origSz: o.sz } } });
+        expect(typeof s.order.order.oid).toBe('number');
+      }
+      expect((await t.info({ type: 'historicalOrders', user: t.address })).map((h: any) => h.status)).toEqual(['tickRejected', 'reduceOnlyRejected', 'minTradeNtlRejected', 'badAloPxRejected', 'iocCancelRejected']);
+    });
+
+    test('past 2,000 orders the oldest finished ones answer unknownOid; an open one always answers', async () => {
+      const { bid } = await bbo(t);
+      const resting = await t.exchange(order({ isBuy: true, px: String(bid - 2000), sz: '0.001', cloid: cl(9999) }));
+      const restingOid = resting.body.response.data.statuses[0].resting.oid;
+      // 2,000 IOCs that cannot match: each is rejected and leaves a record (200 per action, the weight cap)
+      for (let k = 0; k < 10; k++) {
+        const batch = Array.from({ length: 200 }, (_, i) => ({ isBuy: true, px: String(bid - 1000), sz: '0.001', tif: 'Ioc' as const, cloid: cl(k * 200 + i + 1) }));
+        const r = await t.exchange(order(...batch));
+        expect(r.body.response.data.statuses).toHaveLength(200);
+      }
+      // 2,001 orders: the window holds 2,000, the open one is never the one forgotten
+      expect(await statusByCloid(cl(1))).toEqual({ status: 'unknownOid' });
+      expect((await statusByCloid(cl(2))).order.status).toBe('iocCancelRejected');
+      await t.exchange(order({ isBuy: true, px: String(bid - 1000), sz: '0.001', tif: 'Ioc', cloid: cl(5000) }));
+      expect(await statusByCloid(cl(2))).toEqual({ status: 'unknownOid' });
+      expect((await statusByCloid(cl(3))).order.status).toBe('iocCancelRejected');
+      expect((await t.info({ type: 'orderStatus', user: t.address, oid: restingOid })).order.status).toBe('open');
+      expect(await t.info({ type: 'historicalOrders', user: t.address })).toHaveLength(2000);
+    });
+  });
 });
