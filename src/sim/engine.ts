@@ -68,7 +68,6 @@ export const ERR = {
   margin: 'Insufficient margin to place order.',
   reduceOnly: 'Reduce only order would increase position.',
   iocNoMatch: 'Order could not immediately match against any resting orders.',
-  farFromRef: 'Order price cannot be more than 80% away from the reference price',
   trigger: 'Trigger orders are not supported by the simulator.',
 } as const;
 
@@ -194,8 +193,6 @@ export class Engine {
     if (sz === 0n) return fail(ERR.zeroSz);
     if (!this.rules.isValidWireSize(trimZeros(w.s), m.szDecimals)) return fail(ERR.invalidSz);
 
-    const mark = this.mark(m.name);
-    if (abs(px - mark) * 10n > mark * 8n) return fail(ERR.farFromRef);
 
     const pos = acct.szi(m.name);
     // origSz keeps what was asked even when a reduce-only order is cut to the position (TW P1)

@@ -17,6 +17,7 @@ import { Engine, WireOrderIn } from './engine';
 import { LimitConfig, PerMinuteBuckets, chargeAddress, exchangeWeight, infoWeight } from './limits';
 import { NonceBook } from './nonces';
 import { checkActionWeight } from './action-weight';
+import { prevalidateOrders } from './prevalidate';
 import * as views from './views';
 
 export type Chain = 'testnet' | 'mainnet';
@@ -115,7 +116,7 @@ export class Venue {
 
     let canonical: object;
     try {
-      canonical = canonicalizeAction(action);
+      canonical = canonicalizeVenueAction(action);
     } catch (e) {
       if (e instanceof WireFormatError) return deserializeError(e.message);
       throw e;
@@ -159,6 +160,8 @@ export class Venue {
     const e = this.engine;
     switch (a.type) {
       case 'order': {
+        const pre = prevalidateOrders(e, a.orders as WireOrderIn[]);
+        if (pre) return err(pre);
         const statuses = e.placeOrders(user, a.orders as WireOrderIn[]);
         return ok('order', { statuses });
       }
@@ -166,9 +169,15 @@ export class Venue {
         return ok('cancel', { statuses: e.cancel(user, a.cancels as { a: number; o: number }[]) });
       case 'cancelByCloid':
         return ok('cancel', { statuses: e.cancelByCloid(user, a.cancels as { asset: number; cloid: string }[]) });
-      case 'batchModify':
-        return ok('order', { statuses: e.batchModify(user, a.modifies as { oid: number | string; order: WireOrderIn }[]) });
+      case 'batchModify': {
+        const modifies = a.modifies as { oid: number | string; order: WireOrderIn }[];
+        const pre = prevalidateOrders(e, modifies.map((m) => m.order));
+        if (pre) return err(pre);
+        return ok('order', { statuses: e.batchModify(user, modifies) });
+      }
       case 'modify': {
+        const pre = prevalidateOrders(e, [a.order as WireOrderIn]);
+        if (pre) return err(pre);
         const [s] = e.batchModify(user, [{ oid: a.oid as number | string, order: a.order as WireOrderIn }]);
         return 'error' in s ? err(s.error) : ok('default');
       }
@@ -290,4 +299,19 @@ function batchLength(raw: unknown): number {
   if (!a || typeof a !== 'object') return 1;
   const list = a.orders ?? a.cancels ?? a.modifies;
   return Array.isArray(list) ? list.length : 1;
+}
+
+/**
+ * The foundation's canonicalizeAction plus what the venue reads but our client never sends: an
+ * empty order / modify batch (answered by pre-validation, not by a 422).
+ */
+function canonicalizeVenueAction(action: Record<string, unknown> & { type: string }): object {
+  if (action.type === 'order' && Array.isArray(action.orders) && action.orders.length === 0) {
+    const extra = Object.keys(action).filter((k) => !['type', 'orders', 'grouping'].includes(k));
+    if (extra.length === 0 && typeof action.grouping === 'string') return { type: 'order', orders: [], grouping: action.grouping };
+  }
+  if (action.type === 'batchModify' && Array.isArray(action.modifies) && action.modifies.length === 0 && Object.keys(action).length === 2) {
+    return { type: 'batchModify', modifies: [] };
+  }
+  return canonicalizeAction(action);
 }

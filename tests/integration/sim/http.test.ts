@@ -154,13 +154,16 @@ describe('simulator over HTTP', () => {
 
   test('tick and lot validation use the venue rules; too far from the reference price is refused', async () => {
     const { bid } = await bbo(t, 'ETH');
-    // ETH has szDecimals 4: at most 2 price decimals, 4 size decimals
-    const badTick = await t.exchange(order({ asset: 1, isBuy: true, px: (bid - 10).toFixed(0) + '.123', sz: '0.01' }));
+    // ETH has szDecimals 4: at most 2 price decimals, 4 size decimals, 5 significant figures
+    const badTick = await t.exchange(order({ asset: 1, isBuy: true, px: (bid - 10).toFixed(0) + '.12', sz: '0.01' }));
     expect(statusOf(badTick).error).toBe('Price must be divisible by tick size. asset=1');
+    // too many decimals and too far from the reference are pre-validation: one error, no asset suffix
+    const badDecimals = await t.exchange(order({ asset: 1, isBuy: true, px: (bid - 10).toFixed(0) + '.123', sz: '0.01' }));
+    expect(badDecimals.body).toEqual({ status: 'err', response: 'Order has invalid price.' });
     const badLot = await t.exchange(order({ asset: 1, isBuy: true, px: String(Math.floor(bid) - 10), sz: '0.00001' }));
     expect(statusOf(badLot).error).toBe('Order has invalid size. asset=1');
     const far = await t.exchange(order({ asset: 1, isBuy: true, px: String(Math.floor(bid / 10)), sz: '1' }));
-    expect(statusOf(far).error).toBe('Order price cannot be more than 80% away from the reference price asset=1');
+    expect(far.body).toEqual({ status: 'err', response: 'Order price cannot be more than 80% away from the reference price' });
   });
 
   test('insufficient margin is refused per order', async () => {

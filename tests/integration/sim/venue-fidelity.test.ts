@@ -2,7 +2,7 @@
  * Issue 16 §1b: the simulator behaves like the venue where the stop and the gates depend on it.
  * Each block pins one measured or documented venue behaviour (sources in src/sim/README.md).
  */
-import { cancelAction, orderAction } from '../../../src/exchange/hyperliquid';
+import { batchModifyAction, cancelAction, orderAction } from '../../../src/exchange/hyperliquid';
 import type { RunningSimulator } from '../../../src/sim';
 import { Trader, startTestSim } from './helpers';
 
@@ -137,6 +137,33 @@ describe('venue fidelity (issue 16 §1b)', () => {
       expect((await statusByCloid(cl(3))).order.status).toBe('iocCancelRejected');
       expect((await t.info({ type: 'orderStatus', user: t.address, oid: restingOid })).order.status).toBe('open');
       expect(await t.info({ type: 'historicalOrders', user: t.address })).toHaveLength(2000);
+    });
+  });
+  describe('3. batch pre-validation: one error for the whole action, nothing placed', () => {
+    test('one order too far from the reference, one with too many decimals, an empty batch', async () => {
+      const { bid } = await bbo(t);
+      const good = { isBuy: true, px: String(bid - 100), sz: '0.001' };
+      const far = await t.exchange(order(good, { isBuy: true, px: String(Math.floor(bid / 10)), sz: '0.001' }));
+      expect(far.body).toEqual({ status: 'err', response: 'Order price cannot be more than 80% away from the reference price' });
+      const decimals = await t.exchange(order(good, { asset: 2, isBuy: true, px: '200.12345', sz: '1' }));
+      expect(decimals.body).toEqual({ status: 'err', response: 'Order has invalid price.' });
+      const empty = await t.exchange({ type: 'order', orders: [], grouping: 'na' });
+      expect(empty.body).toEqual({ status: 'err', response: 'Order list is empty.' });
+      expect(sim.admin.state(t.address).openOrders).toEqual([]);
+      // a per-order failure (more than five significant figures) leaves the rest of the batch placed
+      const mixed = await t.exchange(order(good, { isBuy: true, px: String(bid - 100) + '.5', sz: '0.001' }));
+      expect(mixed.body.status).toBe('ok');
+      expect(mixed.body.response.data.statuses[0].resting).toBeDefined();
+      expect(mixed.body.response.data.statuses[1]).toEqual({ error: 'Price must be divisible by tick size. asset=0' });
+    });
+
+    test('a batchModify whose new order is too far from the reference is refused whole; the old order stays', async () => {
+      const { bid } = await bbo(t);
+      const r = await t.exchange(order({ isBuy: true, px: String(bid - 100), sz: '0.001' }));
+      const oid = r.body.response.data.statuses[0].resting.oid;
+      const m = await t.exchange(batchModifyAction([{ oid, order: wire({ isBuy: true, px: String(Math.floor(bid / 10)), sz: '0.001' }) }]));
+      expect(m.body).toEqual({ status: 'err', response: 'Order price cannot be more than 80% away from the reference price' });
+      expect(sim.admin.state(t.address).openOrders.map((o: any) => o.oid)).toEqual([oid]);
     });
   });
 });
