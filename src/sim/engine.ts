@@ -12,6 +12,7 @@ import { abs, fx, fxStr, notional, truncUsdc, usdStr6, usdPerSize } from './mone
 import { PriceProcess } from './price-process';
 import { marginAvailable } from './margin';
 import { OrderHistory } from './order-history';
+import { overOpenOrderLimit } from './limits';
 import {
   CancelResponseStatus,
   OrderResponseStatus,
@@ -69,6 +70,8 @@ export const ERR = {
   reduceOnly: 'Reduce only order would increase position.',
   iocNoMatch: 'Order could not immediately match against any resting orders.',
   trigger: 'Trigger orders are not supported by the simulator.',
+  // our wording: no source quotes the venue's text for the open-order cap
+  openOrders: 'Too many open orders.',
 } as const;
 
 export class Engine {
@@ -177,7 +180,9 @@ export class Engine {
     const fail = (msg: string): OrderResponseStatus => ({ error: `${msg} asset=${m.asset}` });
     const injected = this.faults.takeReject();
     if (injected !== null) return { error: injected };
-    if (w.t.trigger !== undefined || !w.t.limit) return fail(ERR.trigger);
+    const isTrigger = w.t.trigger !== undefined || !w.t.limit;
+    if (overOpenOrderLimit(acct.openOrders.size, acct.cumVlm, w.r || isTrigger)) return fail(ERR.openOrders);
+    if (isTrigger || !w.t.limit) return fail(ERR.trigger);
     const tif = w.t.limit.tif as Tif;
     if (tif !== 'Gtc' && tif !== 'Ioc' && tif !== 'Alo') return fail(ERR.invalidPx);
 

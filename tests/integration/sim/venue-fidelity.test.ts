@@ -4,6 +4,8 @@
  */
 import { batchModifyAction, cancelAction, orderAction } from '../../../src/exchange/hyperliquid';
 import type { RunningSimulator } from '../../../src/sim';
+import { openOrderLimit, overOpenOrderLimit } from '../../../src/sim/limits';
+import { usdFromString } from '../../../src/sim/money';
 import { Trader, startTestSim } from './helpers';
 
 type Ord = { asset?: number; isBuy: boolean; px: string; sz: string; tif?: 'Gtc' | 'Ioc' | 'Alo'; reduceOnly?: boolean; cloid?: string };
@@ -164,6 +166,38 @@ describe('venue fidelity (issue 16 §1b)', () => {
       const m = await t.exchange(batchModifyAction([{ oid, order: wire({ isBuy: true, px: String(Math.floor(bid / 10)), sz: '0.001' }) }]));
       expect(m.body).toEqual({ status: 'err', response: 'Order price cannot be more than 80% away from the reference price' });
       expect(sim.admin.state(t.address).openOrders.map((o: any) => o.oid)).toEqual([oid]);
+    });
+  });
+  describe('5. open-order limits', () => {
+    test('at 1,000 open orders new orders are refused, reduce-only ones included; a cancel makes room', async () => {
+      const { bid, ask } = await bbo(t);
+      await t.exchange(order({ isBuy: true, px: String(ask + 50), sz: '0.01', tif: 'Ioc' }));
+      for (let k = 0; k < 5; k++) {
+        const batch = Array.from({ length: 200 }, (_, i) => ({ isBuy: true, px: String(bid - 200 - k * 200 - i), sz: '0.001' }));
+        const r = await t.exchange(order(...batch));
+        expect(r.body.response.data.statuses.every((x: any) => x.resting)).toBe(true);
+      }
+      const more = await t.exchange(order({ isBuy: true, px: String(bid - 5000), sz: '0.001' }));
+      expect(more.body.response.data.statuses[0]).toEqual({ error: 'Too many open orders. asset=0' });
+      const ro = await t.exchange(order({ isBuy: false, px: String(bid - 50), sz: '0.01', tif: 'Ioc', reduceOnly: true }));
+      expect(ro.body.response.data.statuses[0]).toEqual({ error: 'Too many open orders. asset=0' });
+      expect(sim.admin.state(t.address).positions).toHaveLength(1);
+
+      const oid = sim.admin.state(t.address).openOrders[0].oid;
+      await t.exchange(cancelAction([{ asset: 0, oid }]));
+      const flat = await t.exchange(order({ isBuy: false, px: String(bid - 50), sz: '0.01', tif: 'Ioc', reduceOnly: true }));
+      expect(flat.body.response.data.statuses[0].filled.totalSz).toBe('0.01');
+    });
+
+    test('volume raises the cap by one per $5M, to at most 5,000; reduce-only stays capped at 1,000', () => {
+      expect(openOrderLimit(0n)).toBe(1000);
+      expect(openOrderLimit(usdFromString('4999999')!)).toBe(1000);
+      expect(openOrderLimit(usdFromString('5000000')!)).toBe(1001);
+      expect(openOrderLimit(usdFromString('100000000000')!)).toBe(5000);
+      const vol = usdFromString('5000000')!;
+      expect(overOpenOrderLimit(1000, vol, false)).toBe(false);
+      expect(overOpenOrderLimit(1000, vol, true)).toBe(true);
+      expect(overOpenOrderLimit(1001, vol, false)).toBe(true);
     });
   });
 });
