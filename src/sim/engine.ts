@@ -8,7 +8,7 @@ import { Account, bookFill } from './accounts';
 import { Book, BookDepthConfig, DEFAULT_DEPTH } from './book';
 import { Faults } from './faults';
 import { Market, floorToLot, roundToTick } from './markets';
-import { abs, fx, fxStr, notional, truncUsdc, usdStr6, usdPerSize } from './money';
+import { abs, fx, fxStr, notional, truncUsdc, usdStr6, usdPerSize, wireFx, wireUsd } from './money';
 import { PriceProcess } from './price-process';
 import { marginAvailable } from './margin';
 import { OrderHistory } from './order-history';
@@ -266,7 +266,7 @@ export class Engine {
       return fail(ERR.iocNoMatch);
     }
     if (order.sz > 0n) this.setStatus(order, 'canceled', true);
-    return { filled: { totalSz: fxStr(filledSz), avgPx: fxStr(usdPerSize(filledNtl, filledSz)), oid: order.oid, ...cloidPart } };
+    return { filled: { totalSz: wireFx(filledSz), avgPx: wireFx(usdPerSize(filledNtl, filledSz)), oid: order.oid, ...cloidPart } };
   }
 
   /** Walk the opposite side (user orders and synthetic depth) while the limit allows. */
@@ -356,19 +356,20 @@ export class Engine {
     this.dayNtlVlm.set(order.coin, (this.dayNtlVlm.get(order.coin) ?? 0n) + ntl);
     const fill: WireFill = {
       coin: order.coin,
-      px: fxStr(px),
-      sz: fxStr(sz),
+      px: wireFx(px),
+      sz: wireFx(sz),
       side: order.isBuy ? 'B' : 'A',
       time: this.now(),
-      startPosition: fxStr(booking.startPosition),
+      startPosition: wireFx(booking.startPosition),
       dir: booking.dir,
-      closedPnl: usdStr6(booking.closedPnl),
+      closedPnl: wireUsd(booking.closedPnl),
       hash,
       oid: order.oid,
       crossed,
-      fee: usdStr6(fee),
+      fee: wireUsd(fee),
       tid,
       feeToken: 'USDC',
+      twapId: null,
       ...(order.cloid ? { cloid: order.cloid } : {}),
     };
     acct.fills.push(fill);
@@ -379,8 +380,8 @@ export class Engine {
     const t: WireTrade = {
       coin: taker.coin,
       side: taker.isBuy ? 'B' : 'A',
-      px: fxStr(px),
-      sz: fxStr(sz),
+      px: wireFx(px),
+      sz: wireFx(sz),
       hash,
       time: this.now(),
       tid,
@@ -466,7 +467,7 @@ export class Engine {
     const acct = this.ensureAccount(user);
     return cancels.map(({ a, o }) => {
       const order = acct.openOrders.get(o);
-      if (!order || order.asset !== a) return { error: ERR.neverPlaced };
+      if (!order || order.asset !== a) return { error: `${ERR.neverPlaced} asset=${a}` };
       this.cancelResting(order, 'canceled');
       return 'success';
     });
@@ -477,7 +478,7 @@ export class Engine {
     return cancels.map(({ asset, cloid }) => {
       const oid = this.oidForCloid(acct.address, cloid);
       const order = oid === undefined ? undefined : acct.openOrders.get(oid);
-      if (!order || order.asset !== asset) return { error: ERR.neverPlaced };
+      if (!order || order.asset !== asset) return { error: `${ERR.neverPlaced} asset=${asset}` };
       this.cancelResting(order, 'canceled');
       return 'success';
     });
@@ -500,12 +501,13 @@ export class Engine {
   /** `null` when accepted, else the venue's error text. */
   scheduleCancel(user: string, time: number | undefined): string | null {
     const acct = this.ensureAccount(user);
+    // clearing is volume-gated too, with the same text
+    if (acct.cumVlm < SCHEDULE_CANCEL_MIN_VLM) {
+      return `Cannot set scheduled cancel time until enough volume traded. Required: $1000000. Traded: $${usdStr6(acct.cumVlm)}.`;
+    }
     if (time === undefined) {
       acct.scheduledCancelAt = null;
       return null;
-    }
-    if (acct.cumVlm < SCHEDULE_CANCEL_MIN_VLM) {
-      return `Cannot set scheduled cancel time until enough volume traded. Required: $1000000. Traded: $${usdStr6(acct.cumVlm)}.`;
     }
     if (time < this.now() + 5000) return 'Scheduled cancel time too early, must be at least 5 seconds from now.';
     acct.scheduledCancelAt = time;
@@ -584,7 +586,7 @@ export class Engine {
         this.emit({
           kind: 'trades',
           coin: o.coin,
-          trades: [{ coin: o.coin, side: o.isBuy ? 'A' : 'B', px: fxStr(o.limitPx), sz: fxStr(qty), hash, time: this.now(), tid, users: o.isBuy ? [o.user, HOUSE] : [HOUSE, o.user] }],
+          trades: [{ coin: o.coin, side: o.isBuy ? 'A' : 'B', px: wireFx(o.limitPx), sz: wireFx(qty), hash, time: this.now(), tid, users: o.isBuy ? [o.user, HOUSE] : [HOUSE, o.user] }],
         });
         if (o.sz === 0n) {
           book.remove(o);
@@ -611,11 +613,11 @@ export function wireOrderBasic(o: SimOrder): { coin: string; side: 'B' | 'A'; li
   return {
     coin: o.coin,
     side: o.isBuy ? 'B' : 'A',
-    limitPx: fxStr(o.limitPx),
-    sz: fxStr(o.sz),
+    limitPx: wireFx(o.limitPx),
+    sz: wireFx(o.sz),
     oid: o.oid,
     timestamp: o.timestamp,
-    origSz: fxStr(o.origSz),
+    origSz: wireFx(o.origSz),
     ...(o.cloid ? { cloid: o.cloid } : {}),
   };
 }

@@ -56,6 +56,8 @@ export interface WireFill {
   fee: string;
   tid: number;
   feeToken: 'USDC';
+  /** the TWAP the fill belongs to; always null here (no TWAP orders) */
+  twapId: number | null;
   cloid?: string;
 }
 

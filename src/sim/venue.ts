@@ -9,7 +9,7 @@
  * address, hence `User or API Wallet 0x… does not exist.`
  */
 import { z } from 'zod';
-import { canonicalizeAction } from '../exchange/hyperliquid/canonical';
+import { canonicalizeVenueAction } from './venue-canonical';
 import { WireFormatError } from '../exchange/hyperliquid/format';
 import { APPROVE_AGENT_TYPES, recoverL1Signer, recoverUserSignedSigner, type Signature } from '../exchange/hyperliquid/signing';
 import { formatZodError } from '../config/zod-error';
@@ -301,17 +301,3 @@ function batchLength(raw: unknown): number {
   return Array.isArray(list) ? list.length : 1;
 }
 
-/**
- * The foundation's canonicalizeAction plus what the venue reads but our client never sends: an
- * empty order / modify batch (answered by pre-validation, not by a 422).
- */
-function canonicalizeVenueAction(action: Record<string, unknown> & { type: string }): object {
-  if (action.type === 'order' && Array.isArray(action.orders) && action.orders.length === 0) {
-    const extra = Object.keys(action).filter((k) => !['type', 'orders', 'grouping'].includes(k));
-    if (extra.length === 0 && typeof action.grouping === 'string') return { type: 'order', orders: [], grouping: action.grouping };
-  }
-  if (action.type === 'batchModify' && Array.isArray(action.modifies) && action.modifies.length === 0 && Object.keys(action).length === 2) {
-    return { type: 'batchModify', modifies: [] };
-  }
-  return canonicalizeAction(action);
-}

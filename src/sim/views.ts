@@ -5,13 +5,15 @@
 import { Engine, wireOrderBasic } from './engine';
 import { entryPx, unrealizedPnl } from './accounts';
 import { marginSummary } from './margin';
-import { abs, fxStr, notional, usdStr6 } from './money';
+import { abs, notional, venueNum, wireFx, wireUsd } from './money';
 import { SimOrder, WireFill } from './types';
 
 export function meta(e: Engine) {
   return {
     universe: e.markets.map((m) => ({ name: m.name, szDecimals: m.szDecimals, maxLeverage: m.maxLeverage, marginTableId: m.maxLeverage })),
     marginTables: [],
+    // token index of the collateral (0 = USDC), as the venue's meta carries it
+    collateralToken: 0,
   };
 }
 
@@ -23,15 +25,15 @@ export function assetCtx(e: Engine, coin: string) {
   const mid = bid !== null && ask !== null ? (bid + ask) / 2n : null;
   return {
     funding: '0.0000125',
-    openInterest: '0',
-    prevDayPx: fxStr(e.prevDayPx.get(coin) ?? mark),
-    dayNtlVlm: usdStr6(e.dayNtlVlm.get(coin) ?? 0n),
-    premium: '0',
-    oraclePx: fxStr(mark),
-    markPx: fxStr(mark),
-    midPx: mid === null ? null : fxStr(mid),
-    impactPxs: [bid === null ? fxStr(mark) : fxStr(bid), ask === null ? fxStr(mark) : fxStr(ask)],
-    dayBaseVlm: '0',
+    openInterest: '0.0',
+    prevDayPx: wireFx(e.prevDayPx.get(coin) ?? mark),
+    dayNtlVlm: wireUsd(e.dayNtlVlm.get(coin) ?? 0n),
+    premium: '0.0',
+    oraclePx: wireFx(mark),
+    markPx: wireFx(mark),
+    midPx: mid === null ? null : wireFx(mid),
+    impactPxs: [bid === null ? wireFx(mark) : wireFx(bid), ask === null ? wireFx(mark) : wireFx(ask)],
+    dayBaseVlm: '0.0',
   };
 }
 
@@ -45,7 +47,7 @@ export function allMids(e: Engine): Record<string, string> {
     const book = e.books.get(m.name)!;
     const bid = book.bestBid();
     const ask = book.bestAsk();
-    out[m.name] = fxStr(bid !== null && ask !== null ? (bid + ask) / 2n : e.mark(m.name));
+    out[m.name] = wireFx(bid !== null && ask !== null ? (bid + ask) / 2n : e.mark(m.name));
   }
   return out;
 }
@@ -54,7 +56,7 @@ export function l2Book(e: Engine, coin: string, levels = 20) {
   const book = e.books.get(coin);
   if (!book) return null;
   const l = book.levels(levels);
-  const row = (x: { px: bigint; sz: bigint; n: number }) => ({ px: fxStr(x.px), sz: fxStr(x.sz), n: x.n });
+  const row = (x: { px: bigint; sz: bigint; n: number }) => ({ px: wireFx(x.px), sz: wireFx(x.sz), n: x.n });
   return { coin, time: e.now(), levels: [l.bids.map(row), l.asks.map(row)] };
 }
 
@@ -68,15 +70,15 @@ export function clearinghouseState(e: Engine, user: string) {
   const acct = e.account(user);
   const time = e.now();
   if (!acct) {
-    const zero = { accountValue: '0', totalNtlPos: '0', totalRawUsd: '0', totalMarginUsed: '0' };
-    return { marginSummary: zero, crossMarginSummary: zero, crossMaintenanceMarginUsed: '0', withdrawable: '0', assetPositions: [], time };
+    const zero = { accountValue: '0.0', totalNtlPos: '0.0', totalRawUsd: '0.0', totalMarginUsed: '0.0' };
+    return { marginSummary: zero, crossMarginSummary: zero, crossMaintenanceMarginUsed: '0.0', withdrawable: '0.0', assetPositions: [], time };
   }
   const s = marginSummary(e, acct);
   const summary = {
-    accountValue: usdStr6(s.accountValue),
-    totalNtlPos: usdStr6(s.totalNtlPos),
-    totalRawUsd: usdStr6(s.totalRawUsd),
-    totalMarginUsed: usdStr6(s.totalMarginUsed),
+    accountValue: wireUsd(s.accountValue),
+    totalNtlPos: wireUsd(s.totalNtlPos),
+    totalRawUsd: wireUsd(s.totalRawUsd),
+    totalMarginUsed: wireUsd(s.totalMarginUsed),
   };
   const assetPositions = [];
   for (const [coin, pos] of acct.positions) {
@@ -91,16 +93,16 @@ export function clearinghouseState(e: Engine, user: string) {
       type: 'oneWay',
       position: {
         coin,
-        szi: fxStr(pos.szi),
+        szi: wireFx(pos.szi),
         leverage: { type: lev.type, value: lev.value },
-        entryPx: fxStr(entryPx(pos)),
-        positionValue: usdStr6(value),
-        unrealizedPnl: usdStr6(upnl),
-        returnOnEquity: marginUsed === 0n ? '0' : ratio(upnl, marginUsed),
+        entryPx: wireFx(entryPx(pos)),
+        positionValue: wireUsd(value),
+        unrealizedPnl: wireUsd(upnl),
+        returnOnEquity: marginUsed === 0n ? '0.0' : ratio(upnl, marginUsed),
         liquidationPx: null,
-        marginUsed: usdStr6(marginUsed),
+        marginUsed: wireUsd(marginUsed),
         maxLeverage: m.maxLeverage,
-        cumFunding: { allTime: '0', sinceOpen: '0', sinceChange: '0' },
+        cumFunding: { allTime: '0.0', sinceOpen: '0.0', sinceChange: '0.0' },
       },
     });
   }
@@ -108,8 +110,8 @@ export function clearinghouseState(e: Engine, user: string) {
   return {
     marginSummary: summary,
     crossMarginSummary: summary,
-    crossMaintenanceMarginUsed: usdStr6(s.maintenance),
-    withdrawable: usdStr6(withdrawable > 0n ? withdrawable : 0n),
+    crossMaintenanceMarginUsed: wireUsd(s.maintenance),
+    withdrawable: wireUsd(withdrawable > 0n ? withdrawable : 0n),
     assetPositions,
     time,
   };
@@ -122,7 +124,7 @@ function ratio(a: bigint, b: bigint): string {
   const v = neg ? -scaled : scaled;
   const s = v.toString().padStart(7, '0');
   const out = `${s.slice(0, -6)}.${s.slice(-6)}`.replace(/\.?0+$/, '');
-  return (neg ? '-' : '') + (out === '' ? '0' : out);
+  return venueNum((neg ? '-' : '') + (out === '' ? '0' : out));
 }
 
 function sortedOpen(e: Engine, user: string): SimOrder[] {
@@ -132,7 +134,8 @@ function sortedOpen(e: Engine, user: string): SimOrder[] {
 }
 
 export function openOrders(e: Engine, user: string) {
-  return sortedOpen(e, user).map((o) => ({ ...wireOrderBasic(o), reduceOnly: o.reduceOnly }));
+  // the venue lists `reduceOnly` in openOrders only when it is true (TW P5)
+  return sortedOpen(e, user).map((o) => ({ ...wireOrderBasic(o), ...(o.reduceOnly ? { reduceOnly: true } : {}) }));
 }
 
 function frontendOrder(o: SimOrder) {
@@ -140,7 +143,7 @@ function frontendOrder(o: SimOrder) {
     ...wireOrderBasic(o),
     triggerCondition: 'N/A',
     isTrigger: false,
-    triggerPx: '0',
+    triggerPx: '0.0',
     children: [],
     isPositionTpsl: false,
     reduceOnly: o.reduceOnly,
@@ -194,7 +197,7 @@ export function userRateLimit(e: Engine, user: string, initialBudget: number) {
   const acct = e.account(user);
   const traded = acct ? acct.cumVlm / 10n ** 16n : 0n;
   return {
-    cumVlm: acct ? usdStr6(acct.cumVlm) : '0',
+    cumVlm: acct ? wireUsd(acct.cumVlm) : '0.0',
     nRequestsUsed: acct?.requestsUsed ?? 0,
     nRequestsCap: initialBudget + Number(traded),
     nRequestsSurplus: 0,
@@ -206,5 +209,5 @@ export function activeAssetData(e: Engine, user: string, coin: string) {
   const m = e.byName.get(coin);
   if (!m) return null;
   const lev = acct ? e.leverageOf(acct, m) : { type: 'cross', value: Math.min(20, m.maxLeverage) };
-  return { user: user.toLowerCase(), coin, leverage: lev, maxTradeSzs: ['0', '0'], availableToTrade: ['0', '0'], markPx: fxStr(e.mark(coin)) };
+  return { user: user.toLowerCase(), coin, leverage: lev, maxTradeSzs: ['0.0', '0.0'], availableToTrade: ['0.0', '0.0'], markPx: wireFx(e.mark(coin)) };
 }

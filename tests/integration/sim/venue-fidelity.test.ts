@@ -2,7 +2,7 @@
  * Issue 16 §1b: the simulator behaves like the venue where the stop and the gates depend on it.
  * Each block pins one measured or documented venue behaviour (sources in src/sim/README.md).
  */
-import { batchModifyAction, cancelAction, orderAction } from '../../../src/exchange/hyperliquid';
+import { batchModifyAction, cancelAction, noopAction, orderAction, scheduleCancelAction } from '../../../src/exchange/hyperliquid';
 import type { RunningSimulator } from '../../../src/sim';
 import { openOrderLimit, overOpenOrderLimit } from '../../../src/sim/limits';
 import { usdFromString } from '../../../src/sim/money';
@@ -78,7 +78,7 @@ describe('venue fidelity (issue 16 §1b)', () => {
       expect(st.positions.filter((p: any) => p.coin === 'ETH')).toEqual([]);
       const status = await t.info({ type: 'orderStatus', user: t.address, oid });
       expect(status.order.status).toBe('filled');
-      expect(status.order.order).toMatchObject({ sz: '0', origSz: '0.05' });
+      expect(status.order.order).toMatchObject({ sz: '0.0', origSz: '0.05' });
     });
 
     test('the position closed elsewhere: the resting RO ends reduceOnlyCanceled with its origSz', async () => {
@@ -198,6 +198,45 @@ describe('venue fidelity (issue 16 §1b)', () => {
       expect(overOpenOrderLimit(1000, vol, false)).toBe(false);
       expect(overOpenOrderLimit(1000, vol, true)).toBe(true);
       expect(overOpenOrderLimit(1001, vol, false)).toBe(true);
+    });
+  });
+  describe('6. error texts and shapes', () => {
+    test('zero size, expiresAfter, the scheduled-cancel gate on clearing, meta, openOrders and number spelling', async () => {
+      const { bid } = await bbo(t);
+      // raw wires: our own builder refuses these strings, the venue reads them
+      const raw = (p: string, s: string, c?: string) => ({ type: 'order', orders: [{ a: 0, b: true, p, s, r: false, t: { limit: { tif: 'Gtc' } }, ...(c ? { c } : {}) }], grouping: 'na' });
+      const zero = await t.exchange(raw(String(bid - 100), '0'));
+      expect(zero.body.response.data.statuses[0]).toEqual({ error: 'Order has zero size. asset=0' });
+      // a trailing-zero price and an upper-case cloid are hashed as sent and accepted
+      const upper = '0x' + 'AB'.repeat(16);
+      const spelled = await t.exchange(raw(`${bid - 100}.0`, '0.0010', upper));
+      expect(spelled.body.response.data.statuses[0].resting).toMatchObject({ cloid: upper });
+      expect((await t.info({ type: 'orderStatus', user: t.address, oid: upper.toLowerCase() })).order.status).toBe('open');
+      await t.exchange(cancelAction([{ asset: 0, oid: spelled.body.response.data.statuses[0].resting.oid }]));
+      const expired = await t.exchange(noopAction(), { expiresAfter: Date.now() - 1000 });
+      expect(expired.body.response).toMatch(/^Action already expired/);
+      const clear = await t.exchange(scheduleCancelAction(undefined));
+      expect(clear.body).toEqual({ status: 'err', response: 'Cannot set scheduled cancel time until enough volume traded. Required: $1000000. Traded: $0.' });
+
+      const meta = await t.info({ type: 'meta' });
+      expect(meta.collateralToken).toBe(0);
+
+      await t.exchange(order({ isBuy: true, px: String(bid + 100), sz: '0.01', tif: 'Ioc' }));
+      await t.exchange(order({ isBuy: true, px: String(bid - 300), sz: '0.01' }));
+      await t.exchange(order({ isBuy: false, px: String(bid + 300), sz: '0.01', reduceOnly: true }));
+      const open = await t.info({ type: 'openOrders', user: t.address });
+      const [ro, plain] = open;
+      expect(ro.reduceOnly).toBe(true);
+      expect('reduceOnly' in plain).toBe(false);
+      expect(plain.limitPx).toBe(`${bid - 300}.0`);
+      const front = await t.info({ type: 'frontendOpenOrders', user: t.address });
+      expect(front.map((o: any) => [o.reduceOnly, o.triggerPx])).toEqual([[true, '0.0'], [false, '0.0']]);
+      const [fill] = await t.info({ type: 'userFills', user: t.address });
+      expect(fill).toMatchObject({ startPosition: '0.0', closedPnl: '0.0', twapId: null });
+      const ch = await t.info({ type: 'clearinghouseState', user: t.address });
+      expect(ch.assetPositions[0].position.cumFunding).toEqual({ allTime: '0.0', sinceOpen: '0.0', sinceChange: '0.0' });
+      for (const v of Object.values(ch.marginSummary) as string[]) expect(v).toMatch(/^-?\d+\.\d+$/);
+      for (const v of Object.values(await t.info({ type: 'allMids' })) as string[]) expect(v).toMatch(/^\d+\.\d+$/);
     });
   });
 });
