@@ -61,6 +61,8 @@ const SCHEDULE_CANCEL_MIN_VLM = 1_000_000n * 10n ** 16n;
 export const ERR = {
   neverPlaced: 'Order was never placed, already canceled, or filled.',
   cannotModify: 'Cannot modify canceled or filled order',
+  // our wording: no source quotes the venue's text for an Ioc modify without `a`
+  modifyNotPostOnly: 'Modify without always-place (a) must place an Alo or a non-marketable Gtc order.',
   tick: 'Price must be divisible by tick size.',
   invalidPx: 'Order has invalid price.',
   invalidSz: 'Order has invalid size.',
@@ -219,12 +221,8 @@ export class Engine {
 
     const book = this.books.get(m.name)!;
     if (tif === 'Alo') {
-      const opp = w.b ? book.bestAsk() : book.bestBid();
-      if (opp !== null && (w.b ? px >= opp : px <= opp)) {
-        const bid = book.bestBid();
-        const ask = book.bestAsk();
-        return reject(`Post only order would have immediately matched, bbo was ${bid === null ? '' : fxStr(bid)}@${ask === null ? '' : fxStr(ask)}.`, 'badAloPxRejected');
-      }
+      const crossed = this.aloWouldMatch(w);
+      if (crossed) return reject(crossed, 'badAloPxRejected');
     }
     if (!w.r) {
       const increase = pos !== 0n && pos > 0n !== w.b ? (sz > abs(pos) ? sz - abs(pos) : 0n) : sz;
@@ -484,18 +482,46 @@ export class Engine {
     });
   }
 
-  batchModify(user: string, modifies: { oid: number | string; order: WireOrderIn }[]): OrderResponseStatus[] {
+  /**
+   * Modify = cancel the old order, place the new one under a new oid (hyperliquid.md §2.3).
+   * Without `a` (always place) the new order must be post-only: a Gtc is placed as Alo, an Ioc is
+   * refused, and a refusal leaves the old order resting. With `a: true` the new order is placed
+   * whatever the cancel leg did (old order missing, filled or cancelled), with its own tif.
+   */
+  batchModify(user: string, modifies: { oid: number | string; order: WireOrderIn }[], alwaysPlace = false): OrderResponseStatus[] {
     const acct = this.ensureAccount(user);
     const hash = this.newHash();
     const out = modifies.map(({ oid, order }) => {
       const id = typeof oid === 'number' ? oid : this.oidForCloid(acct.address, oid);
       const existing = id === undefined ? undefined : acct.openOrders.get(id);
+      if (alwaysPlace) {
+        if (existing) this.cancelResting(existing, 'canceled');
+        return this.placeOne(acct, order, hash);
+      }
       if (!existing) return { error: ERR.cannotModify };
-      this.cancelResting(existing, 'canceled');
-      return this.placeOne(acct, order, hash);
+      const tif = order.t.limit?.tif;
+      if (order.t.limit && tif !== 'Ioc') {
+        const crossed = this.aloWouldMatch(order);
+        if (crossed) return { error: `${crossed} asset=${order.a}` };
+        this.cancelResting(existing, 'canceled');
+        return this.placeOne(acct, { ...order, t: { limit: { tif: 'Alo' } } }, hash);
+      }
+      return { error: `${ERR.modifyNotPostOnly} asset=${order.a}` };
     });
     this.emit({ kind: 'account', user: acct.address });
     return out;
+  }
+
+  /** The post-only refusal text when the order would take liquidity now, else null. */
+  private aloWouldMatch(w: WireOrderIn): string | null {
+    const book = this.books.get(this.markets[w.a]?.name ?? '');
+    const px = fx(w.p);
+    if (!book || px === null) return null;
+    const opp = w.b ? book.bestAsk() : book.bestBid();
+    if (opp === null || (w.b ? px < opp : px > opp)) return null;
+    const bid = book.bestBid();
+    const ask = book.bestAsk();
+    return `Post only order would have immediately matched, bbo was ${bid === null ? '' : fxStr(bid)}@${ask === null ? '' : fxStr(ask)}.`;
   }
 
   /** `null` when accepted, else the venue's error text. */

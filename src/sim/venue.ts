@@ -173,7 +173,7 @@ export class Venue {
         const modifies = a.modifies as { oid: number | string; order: WireOrderIn }[];
         const pre = prevalidateOrders(e, modifies.map((m) => m.order));
         if (pre) return err(pre);
-        return ok('order', { statuses: e.batchModify(user, modifies) });
+        return ok('order', { statuses: e.batchModify(user, modifies, a.a === true) });
       }
       case 'modify': {
         const pre = prevalidateOrders(e, [a.order as WireOrderIn]);

@@ -239,4 +239,42 @@ describe('venue fidelity (issue 16 §1b)', () => {
       for (const v of Object.values(await t.info({ type: 'allMids' })) as string[]) expect(v).toMatch(/^\d+\.\d+$/);
     });
   });
+  describe('7. modify', () => {
+    const modify = (oid: number | string, o: Ord, alwaysPlace = false) => batchModifyAction([{ oid, order: wire(o) }], { alwaysPlace });
+    const openOids = () => sim.admin.state(t.address).openOrders.map((o: any) => o.oid);
+
+    test('without a: a resting Gtc replaces the order (placed post-only); a marketable Gtc or an Ioc is refused and the old order stays', async () => {
+      const { bid, ask } = await bbo(t);
+      const r = await t.exchange(order({ isBuy: true, px: String(bid - 300), sz: '0.01' }));
+      const oid = r.body.response.data.statuses[0].resting.oid;
+
+      const marketable = await t.exchange(modify(oid, { isBuy: true, px: String(ask + 10), sz: '0.01' }));
+      expect(marketable.body.response.data.statuses[0].error).toMatch(/^Post only order would have immediately matched, bbo was .* asset=0$/);
+      const ioc = await t.exchange(modify(oid, { isBuy: true, px: String(bid - 200), sz: '0.01', tif: 'Ioc' }));
+      expect(ioc.body.response.data.statuses[0].error).toMatch(/asset=0$/);
+      expect(openOids()).toEqual([oid]);
+      expect(sim.admin.state(t.address).fills).toEqual([]);
+
+      const ok = await t.exchange(modify(oid, { isBuy: true, px: String(bid - 200), sz: '0.02' }));
+      const newOid = ok.body.response.data.statuses[0].resting.oid;
+      expect(openOids()).toEqual([newOid]);
+      expect((await t.info({ type: 'orderStatus', user: t.address, oid })).order.status).toBe('canceled');
+      // a filled or cancelled order cannot be modified without a
+      const gone = await t.exchange(modify(oid, { isBuy: true, px: String(bid - 100), sz: '0.01' }));
+      expect(gone.body.response.data.statuses[0]).toEqual({ error: 'Cannot modify canceled or filled order' });
+      expect(openOids()).toEqual([newOid]);
+    });
+
+    test('with a: true the new order is placed whatever the cancel leg did, with its own tif', async () => {
+      const { bid, ask } = await bbo(t);
+      const r = await t.exchange(order({ isBuy: true, px: String(bid - 300), sz: '0.01' }));
+      const oid = r.body.response.data.statuses[0].resting.oid;
+      await t.exchange(cancelAction([{ asset: 0, oid }]));
+      const placed = await t.exchange(modify(oid, { isBuy: true, px: String(bid - 250), sz: '0.01' }, true));
+      expect(placed.body.response.data.statuses[0].resting).toBeDefined();
+      const taker = await t.exchange(modify(placed.body.response.data.statuses[0].resting.oid, { isBuy: true, px: String(ask + 10), sz: '0.01', tif: 'Ioc' }, true));
+      expect(taker.body.response.data.statuses[0].filled.totalSz).toBe('0.01');
+      expect(openOids()).toEqual([]);
+    });
+  });
 });
