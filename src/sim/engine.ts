@@ -4,13 +4,13 @@
  * drain and push. All money is bigint fixed point (money.ts).
  */
 import { createHash } from 'node:crypto';
-import { Account, bookFill } from './accounts';
+import { Account, bookFill, unrealizedPnl } from './accounts';
 import { Book, BookDepthConfig, DEFAULT_DEPTH } from './book';
 import { Faults } from './faults';
 import { Market, floorToLot, roundToTick } from './markets';
 import { abs, fx, fxStr, notional, truncUsdc, usdStr6, usdPerSize, wireFx, wireUsd } from './money';
 import { PriceProcess } from './price-process';
-import { marginAvailable } from './margin';
+import { marginAvailable, moveIsolatedMargin } from './margin';
 import { OrderHistory } from './order-history';
 import { overOpenOrderLimit } from './limits';
 import {
@@ -52,6 +52,12 @@ export interface EngineOptions {
   /** fee rates in parts per million of notional */
   takerFeePpm?: number;
   makerFeePpm?: number;
+}
+
+/** An order action's builder: address (lowercase) and fee in tenths of a basis point. */
+export interface BuilderFee {
+  b: string;
+  f: number;
 }
 
 /** The synthetic market maker on the other side of fills that do not meet another user. */
@@ -168,15 +174,16 @@ export class Engine {
 
   // ------------------------------------------------------------------ orders
 
-  placeOrders(user: string, orders: WireOrderIn[]): OrderResponseStatus[] {
+  /** `builder` (action level) is charged on every fill of these orders; the venue checked its approval. */
+  placeOrders(user: string, orders: WireOrderIn[], builder?: BuilderFee): OrderResponseStatus[] {
     const acct = this.ensureAccount(user);
     const hash = this.newHash();
-    const statuses = orders.map((o) => this.placeOne(acct, o, hash));
+    const statuses = orders.map((o) => this.placeOne(acct, o, hash, builder));
     this.emit({ kind: 'account', user: acct.address });
     return statuses;
   }
 
-  private placeOne(acct: Account, w: WireOrderIn, hash: string): OrderResponseStatus {
+  private placeOne(acct: Account, w: WireOrderIn, hash: string, builder?: BuilderFee): OrderResponseStatus {
     const m = this.markets[w.a];
     if (!m) return { error: `Invalid asset. asset=${w.a}` };
     const fail = (msg: string): OrderResponseStatus => ({ error: `${msg} asset=${m.asset}` });
@@ -248,6 +255,7 @@ export class Engine {
       status: 'open',
       statusTimestamp: now,
       seq: this.seq++,
+      ...(builder ? { builder } : {}),
     };
     this.orders.add(order);
 
@@ -348,8 +356,11 @@ export class Engine {
 
   private fillOrder(acct: Account, order: SimOrder, px: bigint, sz: bigint, crossed: boolean, hash: string, tid: number): void {
     const ntl = notional(px, sz);
-    const fee = truncUsdc((ntl * (crossed ? this.takerFee : this.makerFee)) / 1_000_000n);
+    // a builder's fee (tenths of a basis point of notional) is part of the fill's fee (hyperliquid.md §1)
+    const builderFee = order.builder ? truncUsdc((ntl * BigInt(order.builder.f)) / 100_000n) : 0n;
+    const fee = truncUsdc((ntl * (crossed ? this.takerFee : this.makerFee)) / 1_000_000n) + builderFee;
     const booking = bookFill(acct, order.coin, order.isBuy, px, sz, fee);
+    moveIsolatedMargin(acct, order.coin, this.leverageOf(acct, this.marketOf(order)), booking.startPosition, order.isBuy, px, sz);
     order.sz -= sz;
     this.dayNtlVlm.set(order.coin, (this.dayNtlVlm.get(order.coin) ?? 0n) + ntl);
     const fill: WireFill = {
@@ -369,6 +380,7 @@ export class Engine {
       feeToken: 'USDC',
       twapId: null,
       ...(order.cloid ? { cloid: order.cloid } : {}),
+      ...(order.builder ? { builderFee: wireUsd(builderFee) } : {}),
     };
     acct.fills.push(fill);
     this.emit({ kind: 'fills', user: acct.address, fills: [fill] });
@@ -545,7 +557,35 @@ export class Engine {
     if (!m) return `Invalid asset. asset=${asset}`;
     if (!Number.isInteger(leverage) || leverage < 1 || leverage > m.maxLeverage) return 'Invalid leverage value';
     const acct = this.ensureAccount(user);
-    acct.leverage.set(m.name, { type: isCross ? 'cross' : 'isolated', value: leverage });
+    const type = isCross ? 'cross' : 'isolated';
+    // the margin mode of an open position stays (our rule and text: the venue's is not quoted anywhere)
+    if (acct.szi(m.name) !== 0n && this.leverageOf(acct, m).type !== type) return `Cannot switch margin mode with an open position. asset=${asset}`;
+    acct.leverage.set(m.name, { type, value: leverage });
+    this.emit({ kind: 'account', user: acct.address });
+    return null;
+  }
+
+  /**
+   * Add (ntli > 0) or remove (ntli < 0) isolated margin, USD × 10^6. Removal must leave the
+   * position at least max(initial margin, 10 % of its value) (docs margining: transfer margin).
+   */
+  updateIsolatedMargin(user: string, asset: number, ntli: number): string | null {
+    const m = this.markets[asset];
+    if (!m) return `Invalid asset. asset=${asset}`;
+    const acct = this.ensureAccount(user);
+    const pos = acct.positions.get(m.name);
+    if (!pos || pos.szi === 0n || this.leverageOf(acct, m).type !== 'isolated') return `Cannot update isolated margin without an open isolated position. asset=${asset}`;
+    const amount = BigInt(ntli) * 10n ** 10n;
+    const iso = acct.isolatedMargin.get(m.name) ?? 0n;
+    if (amount > 0n && amount > marginAvailable(this, acct)) return 'Insufficient margin to add to the isolated position.';
+    if (amount < 0n) {
+      const value = notional(this.mark(m.name), abs(pos.szi));
+      const initial = value / BigInt(this.leverageOf(acct, m).value);
+      const floor = initial > value / 10n ? initial : value / 10n;
+      const equity = iso + amount + unrealizedPnl(pos, this.mark(m.name));
+      if (equity < floor) return 'Insufficient margin to remove from the isolated position.';
+    }
+    acct.isolatedMargin.set(m.name, iso + amount);
     this.emit({ kind: 'account', user: acct.address });
     return null;
   }

@@ -38,6 +38,8 @@ export interface SimOrder {
   statusTimestamp: number;
   /** insertion sequence for time priority */
   seq: number;
+  /** the builder charged on this order's fills (order action `builder`) */
+  builder?: { b: string; f: number };
 }
 
 /** WsFill / userFills row, exactly as the venue sends it. */
@@ -59,6 +61,8 @@ export interface WireFill {
   /** the TWAP the fill belongs to; always null here (no TWAP orders) */
   twapId: number | null;
   cloid?: string;
+  /** present when the order named a builder; included in `fee` */
+  builderFee?: string;
 }
 
 export interface WireOrderBasic {

@@ -70,5 +70,8 @@ export function canonicalizeVenueAction(action: Obj & { type: string }): object 
     });
     return canon;
   }
+  if (action.type === 'setReferrer' && typeof action.code === 'string' && Object.keys(action).length === 2) {
+    return { type: 'setReferrer', code: action.code };
+  }
   return canonicalizeAction(action);
 }

@@ -11,14 +11,15 @@
 import { z } from 'zod';
 import { canonicalizeVenueAction } from './venue-canonical';
 import { WireFormatError } from '../exchange/hyperliquid/format';
-import { APPROVE_AGENT_TYPES, recoverL1Signer, recoverUserSignedSigner, type Signature } from '../exchange/hyperliquid/signing';
+import { APPROVE_AGENT_TYPES, APPROVE_BUILDER_FEE_TYPES, recoverL1Signer, recoverUserSignedSigner, type Signature } from '../exchange/hyperliquid/signing';
 import { formatZodError } from '../config/zod-error';
-import { Engine, WireOrderIn } from './engine';
+import { BuilderFee, Engine, WireOrderIn } from './engine';
 import { LimitConfig, PerMinuteBuckets, chargeAddress, exchangeWeight, infoWeight } from './limits';
 import { NonceBook } from './nonces';
 import { checkActionWeight } from './action-weight';
 import { prevalidateOrders } from './prevalidate';
 import * as views from './views';
+import * as extra from './views-extra';
 
 export type Chain = 'testnet' | 'mainnet';
 
@@ -53,6 +54,19 @@ const approveAgentSchema = z.object({
   nonce: z.number().int().nonnegative(),
 });
 
+const approveBuilderFeeSchema = z.object({
+  type: z.literal('approveBuilderFee'),
+  signatureChainId: z.string().regex(/^0x[0-9a-fA-F]+$/),
+  hyperliquidChain: z.enum(['Mainnet', 'Testnet']),
+  maxFeeRate: z.string().regex(/^\d+(\.\d+)?%$/, 'must be a percentage such as "0.001%"'),
+  builder: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  nonce: z.number().int().nonnegative(),
+});
+
+/** builder fee caps (docs trading/builder-codes): 0.1 % on perps, in tenths of a basis point */
+const MAX_PERP_BUILDER_FEE = 100;
+const MAX_BUILDER_APPROVAL = 1000;
+
 const addr = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const infoSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('meta'), dex: z.string().optional() }),
@@ -67,6 +81,19 @@ const infoSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('userFillsByTime'), user: addr, startTime: z.number().int(), endTime: z.number().int().nullish(), aggregateByTime: z.boolean().optional() }),
   z.object({ type: z.literal('userRateLimit'), user: addr }),
   z.object({ type: z.literal('historicalOrders'), user: addr }),
+  z.object({ type: z.literal('spotMeta') }),
+  z.object({ type: z.literal('spotMetaAndAssetCtxs') }),
+  z.object({ type: z.literal('perpDexs') }),
+  z.object({ type: z.literal('spotClearinghouseState'), user: addr }),
+  z.object({ type: z.literal('userAbstraction'), user: addr }),
+  z.object({ type: z.literal('userDexAbstraction'), user: addr }),
+  z.object({ type: z.literal('userRole'), user: addr }),
+  z.object({ type: z.literal('referral'), user: addr }),
+  z.object({ type: z.literal('maxBuilderFee'), user: addr, builder: addr }),
+  z.object({ type: z.literal('approvedBuilders'), user: addr }),
+  z.object({ type: z.literal('extraAgents'), user: addr }),
+  z.object({ type: z.literal('fundingHistory'), coin: z.string(), startTime: z.number().int(), endTime: z.number().int().nullish() }),
+  z.object({ type: z.literal('userFunding'), user: addr, startTime: z.number().int(), endTime: z.number().int().nullish() }),
   z.object({ type: z.literal('activeAssetData'), user: addr, coin: z.string() }),
 ]);
 export type InfoRequest = z.infer<typeof infoSchema>;
@@ -113,6 +140,7 @@ export class Venue {
     const { action, nonce, signature, vaultAddress, expiresAfter } = env.data;
     const now = this.engine.now();
     if (action.type === 'approveAgent') return this.approveAgent(action, nonce, signature, now);
+    if (action.type === 'approveBuilderFee') return this.approveBuilderFee(action, nonce, signature, now);
 
     let canonical: object;
     try {
@@ -162,7 +190,10 @@ export class Venue {
       case 'order': {
         const pre = prevalidateOrders(e, a.orders as WireOrderIn[]);
         if (pre) return err(pre);
-        const statuses = e.placeOrders(user, a.orders as WireOrderIn[]);
+        const builder = a.builder as BuilderFee | undefined;
+        const builderErr = builder ? this.checkBuilder(user, builder) : null;
+        if (builderErr) return err(builderErr);
+        const statuses = e.placeOrders(user, a.orders as WireOrderIn[], builder);
         return ok('order', { statuses });
       }
       case 'cancel':
@@ -188,6 +219,15 @@ export class Venue {
       case 'updateLeverage': {
         const msg = e.updateLeverage(user, a.asset as number, a.isCross as boolean, a.leverage as number);
         return msg ? err(msg) : ok('default');
+      }
+      case 'updateIsolatedMargin': {
+        const msg = e.updateIsolatedMargin(user, a.asset as number, a.ntli as number);
+        return msg ? err(msg) : ok('default');
+      }
+      case 'setReferrer': {
+        // accepted and recorded; the sim has no referral codes to check it against
+        e.ensureAccount(user).referralCode = a.code as string;
+        return ok('default');
       }
       case 'noop':
         return ok('default');
@@ -231,6 +271,39 @@ export class Venue {
     return { status: 200, body: ok('default') };
   }
 
+  /** An order's builder fee must be approved by the user at least at that rate (docs trading/builder-codes). */
+  private checkBuilder(user: string, builder: BuilderFee): string | null {
+    if (builder.f > MAX_PERP_BUILDER_FEE) return `Builder fee ${builder.f} is above the perp maximum of ${MAX_PERP_BUILDER_FEE} (0.1%).`;
+    const approved = this.engine.account(user)?.builderApprovals.get(builder.b.toLowerCase());
+    if (approved === undefined || approved < builder.f) return 'Builder fee has not been approved.';
+    return null;
+  }
+
+  /** User-signed, by the account itself (an agent cannot approve fees): records the builder's maximum fee. */
+  private approveBuilderFee(rawAction: unknown, nonce: number, signature: z.infer<typeof signatureSchema>, now: number): VenueReply {
+    const parsed = approveBuilderFeeSchema.safeParse(rawAction);
+    if (!parsed.success) return deserializeError(formatZodError(parsed.error));
+    const action = parsed.data;
+    if (action.nonce !== nonce) return rejected('Invalid nonce: the action nonce must equal the request nonce');
+    const expected = this.isMainnet ? 'Mainnet' : 'Testnet';
+    if (action.hyperliquidChain !== expected) return rejected(`Invalid hyperliquidChain ${action.hyperliquidChain}: this venue is ${expected}`);
+    let signer: string;
+    try {
+      signer = recoverUserSignedSigner(action, APPROVE_BUILDER_FEE_TYPES, signature as Signature).toLowerCase();
+    } catch (e) {
+      if (e instanceof WireFormatError) return rejected('Invalid signature.');
+      throw e;
+    }
+    const acct = this.engine.account(signer);
+    if (!acct) return rejected(`Must deposit before performing actions. User: ${signer}`);
+    const nonceErr = this.nonces.use(signer, nonce, now);
+    if (nonceErr) return rejected(nonceErr);
+    const tenthsBp = percentToTenthsBp(action.maxFeeRate);
+    if (tenthsBp === null || tenthsBp > MAX_BUILDER_APPROVAL) return rejected(`Invalid max fee rate ${action.maxFeeRate}`);
+    acct.builderApprovals.set(action.builder.toLowerCase(), tenthsBp);
+    return { status: 200, body: ok('default') };
+  }
+
   // ------------------------------------------------------------------ /info
 
   info(raw: unknown, ip: string): VenueReply {
@@ -269,6 +342,32 @@ export class Venue {
         return views.userRateLimit(e, req.user, this.limits.addressInitialBudget);
       case 'historicalOrders':
         return views.historicalOrders(e, req.user);
+      case 'spotMeta':
+        return extra.spotMeta();
+      case 'spotMetaAndAssetCtxs':
+        return extra.spotMetaAndAssetCtxs();
+      case 'perpDexs':
+        return extra.perpDexs();
+      case 'spotClearinghouseState':
+        return extra.spotClearinghouseState();
+      case 'userAbstraction':
+        return extra.userAbstraction();
+      case 'userDexAbstraction':
+        return extra.userDexAbstraction();
+      case 'userRole':
+        return extra.userRole(e, req.user);
+      case 'referral':
+        return extra.referral(e, req.user);
+      case 'maxBuilderFee':
+        return extra.maxBuilderFee(e, req.user, req.builder);
+      case 'approvedBuilders':
+        return extra.approvedBuilders(e, req.user);
+      case 'extraAgents':
+        return extra.extraAgents([...this.agents.entries()].filter(([, g]) => g.user === req.user.toLowerCase()).map(([address, g]) => ({ address, name: g.name, validUntil: g.validUntil })));
+      case 'fundingHistory':
+      case 'userFunding':
+        // funding is not simulated: no funding rows exist
+        return [];
       case 'activeAssetData':
         return views.activeAssetData(e, req.user, req.coin);
     }
@@ -301,3 +400,11 @@ function batchLength(raw: unknown): number {
   return Array.isArray(list) ? list.length : 1;
 }
 
+/** "0.001%" → 1 (tenths of a basis point); null when it is not a whole number of tenths */
+function percentToTenthsBp(rate: string): number | null {
+  const m = /^(\d+)(?:\.(\d+))?%$/.exec(rate);
+  if (!m) return null;
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length > 3) return null;
+  return Number(m[1]) * 1000 + Number(frac.padEnd(3, '0') || '0');
+}

@@ -4,7 +4,7 @@
  */
 import { Engine, wireOrderBasic } from './engine';
 import { entryPx, unrealizedPnl } from './accounts';
-import { marginSummary } from './margin';
+import { liquidationPx, marginSummary, positionMarginUsed } from './margin';
 import { abs, notional, venueNum, wireFx, wireUsd } from './money';
 import { SimOrder, WireFill } from './types';
 
@@ -74,12 +74,12 @@ export function clearinghouseState(e: Engine, user: string) {
     return { marginSummary: zero, crossMarginSummary: zero, crossMaintenanceMarginUsed: '0.0', withdrawable: '0.0', assetPositions: [], time };
   }
   const s = marginSummary(e, acct);
-  const summary = {
-    accountValue: wireUsd(s.accountValue),
-    totalNtlPos: wireUsd(s.totalNtlPos),
-    totalRawUsd: wireUsd(s.totalRawUsd),
-    totalMarginUsed: wireUsd(s.totalMarginUsed),
-  };
+  const summary = (x: { accountValue: bigint; totalNtlPos: bigint; totalRawUsd: bigint; totalMarginUsed: bigint }) => ({
+    accountValue: wireUsd(x.accountValue),
+    totalNtlPos: wireUsd(x.totalNtlPos),
+    totalRawUsd: wireUsd(x.totalRawUsd),
+    totalMarginUsed: wireUsd(x.totalMarginUsed),
+  });
   const assetPositions = [];
   for (const [coin, pos] of acct.positions) {
     if (pos.szi === 0n) continue;
@@ -88,29 +88,33 @@ export function clearinghouseState(e: Engine, user: string) {
     const mark = e.mark(coin);
     const value = notional(mark, abs(pos.szi));
     const upnl = unrealizedPnl(pos, mark);
-    const marginUsed = value / BigInt(lev.value);
+    const marginUsed = positionMarginUsed(e, acct, coin, pos);
+    // isolated: rawUsd = the position's margin net of its cost basis (negative for a long)
+    const cost = pos.szi > 0n ? pos.entryNtl : -pos.entryNtl;
+    const leverage = lev.type === 'isolated' ? { type: lev.type, value: lev.value, rawUsd: wireUsd((acct.isolatedMargin.get(coin) ?? 0n) - cost) } : { type: lev.type, value: lev.value };
+    const liq = liquidationPx(e, acct, coin, pos, s);
     assetPositions.push({
       type: 'oneWay',
       position: {
         coin,
         szi: wireFx(pos.szi),
-        leverage: { type: lev.type, value: lev.value },
+        leverage,
         entryPx: wireFx(entryPx(pos)),
         positionValue: wireUsd(value),
         unrealizedPnl: wireUsd(upnl),
-        returnOnEquity: marginUsed === 0n ? '0.0' : ratio(upnl, marginUsed),
-        liquidationPx: null,
+        returnOnEquity: marginUsed <= 0n ? '0.0' : ratio(upnl, marginUsed),
+        liquidationPx: liq === null ? null : wireFx(liq),
         marginUsed: wireUsd(marginUsed),
         maxLeverage: m.maxLeverage,
         cumFunding: { allTime: '0.0', sinceOpen: '0.0', sinceChange: '0.0' },
       },
     });
   }
-  const withdrawable = s.accountValue - s.totalMarginUsed - s.orderMargin;
+  const withdrawable = s.cross.accountValue - s.cross.totalMarginUsed - s.orderMargin;
   return {
-    marginSummary: summary,
-    crossMarginSummary: summary,
-    crossMaintenanceMarginUsed: wireUsd(s.maintenance),
+    marginSummary: summary(s),
+    crossMarginSummary: summary(s.cross),
+    crossMaintenanceMarginUsed: wireUsd(s.cross.maintenance),
     withdrawable: wireUsd(withdrawable > 0n ? withdrawable : 0n),
     assetPositions,
     time,
