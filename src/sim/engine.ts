@@ -93,8 +93,9 @@ export class Engine {
   readonly faults: Faults;
   readonly now: () => number;
   private readonly rules: WireRules;
-  private readonly takerFee: bigint;
-  private readonly makerFee: bigint;
+  /** fee rates, parts per million of notional */
+  readonly takerFee: bigint;
+  readonly makerFee: bigint;
   private events: SimEvent[] = [];
   private nextOid = 40_000_000_000;
   private nextTid = 100_000_000_000_000;

@@ -92,6 +92,8 @@ const infoSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('maxBuilderFee'), user: addr, builder: addr }),
   z.object({ type: z.literal('approvedBuilders'), user: addr }),
   z.object({ type: z.literal('extraAgents'), user: addr }),
+  z.object({ type: z.literal('userFees'), user: addr }),
+  z.object({ type: z.literal('subAccounts'), user: addr }),
   z.object({ type: z.literal('fundingHistory'), coin: z.string(), startTime: z.number().int(), endTime: z.number().int().nullish() }),
   z.object({ type: z.literal('userFunding'), user: addr, startTime: z.number().int(), endTime: z.number().int().nullish() }),
   z.object({ type: z.literal('activeAssetData'), user: addr, coin: z.string() }),
@@ -364,6 +366,11 @@ export class Venue {
         return extra.approvedBuilders(e, req.user);
       case 'extraAgents':
         return extra.extraAgents([...this.agents.entries()].filter(([, g]) => g.user === req.user.toLowerCase()).map(([address, g]) => ({ address, name: g.name, validUntil: g.validUntil })));
+      case 'userFees':
+        return extra.userFees(e);
+      case 'subAccounts':
+        // no sub-accounts are simulated
+        return null;
       case 'fundingHistory':
       case 'userFunding':
         // funding is not simulated: no funding rows exist

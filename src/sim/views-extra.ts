@@ -5,7 +5,7 @@
  * Shapes follow the venue docs and the @nktkas/hyperliquid response types.
  */
 import type { Engine } from './engine';
-import { wireUsd } from './money';
+import { fxStr, venueNum, wireUsd } from './money';
 
 /** The collateral token (index 0 = USDC, as `meta.collateralToken` says). */
 const USDC_TOKEN = {
@@ -75,4 +75,32 @@ export function approvedBuilders(e: Engine, user: string): string[] {
 
 export function extraAgents(agents: { address: string; name: string; validUntil: number }[]) {
   return agents.map((a) => ({ address: a.address, name: a.name, validUntil: Number.isFinite(a.validUntil) ? a.validUntil : null }));
+}
+
+/** parts per million → the venue's decimal rate string ("0.00045") */
+function rate(ppm: bigint): string {
+  return venueNum(fxStr(ppm * 100n));
+}
+
+/**
+ * userFees: the simulator's flat rates (no volume tiers, no referral or staking discount, no daily
+ * volume history). Spot rates are reported equal to the perp ones: there is no spot here.
+ */
+export function userFees(e: Engine) {
+  const cross = rate(e.takerFee);
+  const add = rate(e.makerFee);
+  return {
+    dailyUserVlm: [],
+    feeSchedule: { cross, add, spotCross: cross, spotAdd: add, tiers: { vip: [], mm: [] }, referralDiscount: '0.0', stakingDiscountTiers: [] },
+    userCrossRate: cross,
+    userAddRate: add,
+    userSpotCrossRate: cross,
+    userSpotAddRate: add,
+    activeReferralDiscount: '0.0',
+    trial: null,
+    feeTrialEscrow: '0.0',
+    nextTrialAvailableTimestamp: null,
+    stakingLink: null,
+    activeStakingDiscount: { bpsOfMaxSupply: '0.0', discount: '0.0' },
+  };
 }

@@ -49,6 +49,9 @@ describe('the official Python SDK against the simulator', () => {
     expect(out.spotMeta).toMatchObject({ universe: [], tokens: [{ name: 'USDC', index: 0 }] });
     expect(out.perpDexs).toEqual([null]);
     expect(out.userAbstraction).toBe('default');
+    expect(out.userFees).toMatchObject({ userCrossRate: '0.00045', userAddRate: '0.00015', dailyUserVlm: [] });
+    expect(out.spotUserState).toEqual({ balances: [] });
+    expect(out.subAccounts).toBeNull();
     for (const v of Object.values(out.mids) as string[]) expect(v).toMatch(/^\d+\.\d+$/);
 
     // place, query by oid and cloid, modify (new oid, same cloid), cancel by cloid and oid
@@ -97,6 +100,10 @@ describe('the official Python SDK against the simulator', () => {
     const agentOid = statuses(out.agentOrder)[0].resting.oid;
     expect(out.agentOpen).toEqual([expect.objectContaining({ oid: agentOid, coin: 'SOL', side: 'A' })]);
     expect(statuses(out.agentCancel)).toEqual(['success']);
+    expect(out.extraAgents).toEqual([{ address: out.agentAddress.toLowerCase(), name: 'bot', validUntil: null }]);
+    // every order the SDK placed, newest first, with its final status
+    expect(out.historicalOrders[0]).toMatchObject({ status: 'canceled', order: { oid: agentOid } });
+    expect(out.historicalOrders.map((h: any) => h.order.oid)).toContain(oid);
 
     // WebSocket: every subscription delivered frames
     expect(out.wsChannels).toEqual(['allMids', 'bbo', 'l2Book', 'orderUpdates', 'trades', 'userEvents', 'userFills']);
