@@ -67,6 +67,8 @@ describe('the official Python SDK against the simulator', () => {
     expect(statuses(out.cancelByCloid)).toEqual(['success']);
     expect(statuses(out.cancel)).toEqual(['success']);
     expect(statuses(out.cancelAgain)).toEqual([{ error: 'Order was never placed, already canceled, or filled. asset=0' }]);
+    expect(out.overWeight).toEqual({ status: 'err', response: 'Signed action over weight limit of 200.' });
+    expect(out.scheduleCancel.response).toMatch(/^Cannot set scheduled cancel time until enough volume traded/);
 
     // leverage and isolated margin
     expect(out.leverageCross).toEqual({ status: 'ok', response: { type: 'default' } });
