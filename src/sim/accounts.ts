@@ -29,6 +29,12 @@ export class Account {
   balance = 0n;
   readonly positions = new Map<string, Position>();
   readonly leverage = new Map<string, { type: 'cross' | 'isolated'; value: number }>();
+  /** coin → the part of `balance` earmarked as an isolated position's margin, 10^-16 */
+  readonly isolatedMargin = new Map<string, bigint>();
+  /** builder (lowercase) → the highest fee it may charge, tenths of a basis point */
+  readonly builderApprovals = new Map<string, number>();
+  /** the referral code set with setReferrer */
+  referralCode: string | null = null;
   /** newest last */
   readonly fills: WireFill[] = [];
   readonly openOrders = new Map<number, SimOrder>();

@@ -4,13 +4,15 @@
  * drain and push. All money is bigint fixed point (money.ts).
  */
 import { createHash } from 'node:crypto';
-import { Account, bookFill } from './accounts';
+import { Account, bookFill, unrealizedPnl } from './accounts';
 import { Book, BookDepthConfig, DEFAULT_DEPTH } from './book';
 import { Faults } from './faults';
 import { Market, floorToLot, roundToTick } from './markets';
-import { abs, fx, fxStr, notional, truncUsdc, usdStr6, usdPerSize } from './money';
+import { abs, fx, fxStr, notional, truncUsdc, usdStr6, usdPerSize, wireFx, wireUsd } from './money';
 import { PriceProcess } from './price-process';
-import { marginAvailable } from './margin';
+import { marginAvailable, moveIsolatedMargin } from './margin';
+import { OrderHistory } from './order-history';
+import { overOpenOrderLimit } from './limits';
 import {
   CancelResponseStatus,
   OrderResponseStatus,
@@ -52,6 +54,12 @@ export interface EngineOptions {
   makerFeePpm?: number;
 }
 
+/** An order action's builder: address (lowercase) and fee in tenths of a basis point. */
+export interface BuilderFee {
+  b: string;
+  f: number;
+}
+
 /** The synthetic market maker on the other side of fills that do not meet another user. */
 export const HOUSE = '0x0000000000000000000000000000000000000000';
 const MIN_NOTIONAL = 10n * 10n ** 16n;
@@ -59,6 +67,8 @@ const SCHEDULE_CANCEL_MIN_VLM = 1_000_000n * 10n ** 16n;
 export const ERR = {
   neverPlaced: 'Order was never placed, already canceled, or filled.',
   cannotModify: 'Cannot modify canceled or filled order',
+  // our wording: no source quotes the venue's text for an Ioc modify without `a`
+  modifyNotPostOnly: 'Modify without always-place (a) must place an Alo or a non-marketable Gtc order.',
   tick: 'Price must be divisible by tick size.',
   invalidPx: 'Order has invalid price.',
   invalidSz: 'Order has invalid size.',
@@ -67,8 +77,9 @@ export const ERR = {
   margin: 'Insufficient margin to place order.',
   reduceOnly: 'Reduce only order would increase position.',
   iocNoMatch: 'Order could not immediately match against any resting orders.',
-  farFromRef: 'Order price cannot be more than 80% away from the reference price',
   trigger: 'Trigger orders are not supported by the simulator.',
+  // our wording: no source quotes the venue's text for the open-order cap
+  openOrders: 'Too many open orders.',
 } as const;
 
 export class Engine {
@@ -77,15 +88,14 @@ export class Engine {
   readonly books = new Map<string, Book>();
   readonly prices = new Map<string, PriceProcess>();
   readonly accounts = new Map<string, Account>();
-  /** every order that got an oid, for orderStatus */
-  readonly orders = new Map<number, SimOrder>();
-  /** user → cloid → oid (latest order with that cloid) */
-  private readonly cloids = new Map<string, Map<string, number>>();
+  /** the orders orderStatus can answer for: about the last 2,000 per account, open ones always */
+  readonly orders = new OrderHistory((o) => o.status === 'open');
   readonly faults: Faults;
   readonly now: () => number;
   private readonly rules: WireRules;
-  private readonly takerFee: bigint;
-  private readonly makerFee: bigint;
+  /** fee rates, parts per million of notional */
+  readonly takerFee: bigint;
+  readonly makerFee: bigint;
   private events: SimEvent[] = [];
   private nextOid = 40_000_000_000;
   private nextTid = 100_000_000_000_000;
@@ -165,60 +175,68 @@ export class Engine {
 
   // ------------------------------------------------------------------ orders
 
-  placeOrders(user: string, orders: WireOrderIn[]): OrderResponseStatus[] {
+  /** `builder` (action level) is charged on every fill of these orders; the venue checked its approval. */
+  placeOrders(user: string, orders: WireOrderIn[], builder?: BuilderFee): OrderResponseStatus[] {
     const acct = this.ensureAccount(user);
     const hash = this.newHash();
-    const statuses = orders.map((o) => this.placeOne(acct, o, hash));
+    const statuses = orders.map((o) => this.placeOne(acct, o, hash, builder));
     this.emit({ kind: 'account', user: acct.address });
     return statuses;
   }
 
-  private placeOne(acct: Account, w: WireOrderIn, hash: string): OrderResponseStatus {
+  private placeOne(acct: Account, w: WireOrderIn, hash: string, builder?: BuilderFee): OrderResponseStatus {
     const m = this.markets[w.a];
     if (!m) return { error: `Invalid asset. asset=${w.a}` };
     const fail = (msg: string): OrderResponseStatus => ({ error: `${msg} asset=${m.asset}` });
     const injected = this.faults.takeReject();
     if (injected !== null) return { error: injected };
-    if (w.t.trigger !== undefined || !w.t.limit) return fail(ERR.trigger);
+    const isTrigger = w.t.trigger !== undefined || !w.t.limit;
+    if (overOpenOrderLimit(acct.openOrders.size, acct.cumVlm, w.r || isTrigger)) return fail(ERR.openOrders);
+    if (isTrigger || !w.t.limit) return fail(ERR.trigger);
     const tif = w.t.limit.tif as Tif;
     if (tif !== 'Gtc' && tif !== 'Ioc' && tif !== 'Alo') return fail(ERR.invalidPx);
 
     const px = fx(w.p);
     if (px === null || px <= 0n) return fail(ERR.invalidPx);
-    if (!this.rules.isValidWirePrice(trimZeros(w.p), m.szDecimals)) return fail(ERR.tick);
+    if (!this.rules.isValidWirePrice(trimZeros(w.p), m.szDecimals)) {
+      const s0 = fx(w.s);
+      if (s0 !== null && s0 > 0n) this.recordRejected(acct, m, w, px, s0, tif, 'tickRejected');
+      return fail(ERR.tick);
+    }
     let sz = fx(w.s);
     if (sz === null) return fail(ERR.invalidSz);
     if (sz === 0n) return fail(ERR.zeroSz);
     if (!this.rules.isValidWireSize(trimZeros(w.s), m.szDecimals)) return fail(ERR.invalidSz);
 
-    const mark = this.mark(m.name);
-    if (abs(px - mark) * 10n > mark * 8n) return fail(ERR.farFromRef);
 
     const pos = acct.szi(m.name);
+    // origSz keeps what was asked even when a reduce-only order is cut to the position (TW P1)
+    const requestedSz = sz;
+    // rejections past this point leave a record orderStatus answers for (by cloid), as on the venue
+    const reject = (msg: string, status: OrderStatusName): OrderResponseStatus => {
+      this.recordRejected(acct, m, w, px, requestedSz, tif, status);
+      return fail(msg);
+    };
     let closesWholePosition = pos !== 0n && pos > 0n !== w.b && sz === abs(pos);
     if (w.r) {
-      if (pos === 0n || pos > 0n === w.b) return fail(ERR.reduceOnly);
+      if (pos === 0n || pos > 0n === w.b) return reject(ERR.reduceOnly, 'reduceOnlyRejected');
       if (sz >= abs(pos)) {
         sz = abs(pos);
         closesWholePosition = true;
       }
     }
-    if (notional(px, sz) < MIN_NOTIONAL && !closesWholePosition) return fail(ERR.minValue);
+    if (notional(px, sz) < MIN_NOTIONAL && !closesWholePosition) return reject(ERR.minValue, 'minTradeNtlRejected');
 
     const book = this.books.get(m.name)!;
     if (tif === 'Alo') {
-      const opp = w.b ? book.bestAsk() : book.bestBid();
-      if (opp !== null && (w.b ? px >= opp : px <= opp)) {
-        const bid = book.bestBid();
-        const ask = book.bestAsk();
-        return fail(`Post only order would have immediately matched, bbo was ${bid === null ? '' : fxStr(bid)}@${ask === null ? '' : fxStr(ask)}.`);
-      }
+      const crossed = this.aloWouldMatch(w);
+      if (crossed) return reject(crossed, 'badAloPxRejected');
     }
     if (!w.r) {
       const increase = pos !== 0n && pos > 0n !== w.b ? (sz > abs(pos) ? sz - abs(pos) : 0n) : sz;
       const lev = BigInt(this.leverageOf(acct, m).value);
       const required = notional(px, increase) / lev;
-      if (required > 0n && required > marginAvailable(this, acct)) return fail(ERR.margin);
+      if (required > 0n && required > marginAvailable(this, acct)) return reject(ERR.margin, 'perpMarginRejected');
     }
 
     const now = this.now();
@@ -231,16 +249,16 @@ export class Engine {
       isBuy: w.b,
       limitPx: px,
       sz,
-      origSz: sz,
+      origSz: requestedSz,
       timestamp: now,
       reduceOnly: w.r,
       tif,
       status: 'open',
       statusTimestamp: now,
       seq: this.seq++,
+      ...(builder ? { builder } : {}),
     };
-    this.orders.set(order.oid, order);
-    if (w.c) this.cloidsOf(acct.address).set(w.c.toLowerCase(), order.oid);
+    this.orders.add(order);
 
     const { filledSz, filledNtl } = this.matchTaker(acct, order, book, tif === 'Ioc', hash);
     const cloidPart = w.c ? { cloid: w.c } : {};
@@ -251,12 +269,11 @@ export class Engine {
       return { resting: { oid: order.oid, ...cloidPart } };
     }
     if (filledSz === 0n) {
-      this.setStatus(order, 'canceled', false);
-      this.orders.delete(order.oid);
+      this.setStatus(order, 'iocCancelRejected', false);
       return fail(ERR.iocNoMatch);
     }
     if (order.sz > 0n) this.setStatus(order, 'canceled', true);
-    return { filled: { totalSz: fxStr(filledSz), avgPx: fxStr(usdPerSize(filledNtl, filledSz)), oid: order.oid, ...cloidPart } };
+    return { filled: { totalSz: wireFx(filledSz), avgPx: wireFx(usdPerSize(filledNtl, filledSz)), oid: order.oid, ...cloidPart } };
   }
 
   /** Walk the opposite side (user orders and synthetic depth) while the limit allows. */
@@ -340,26 +357,31 @@ export class Engine {
 
   private fillOrder(acct: Account, order: SimOrder, px: bigint, sz: bigint, crossed: boolean, hash: string, tid: number): void {
     const ntl = notional(px, sz);
-    const fee = truncUsdc((ntl * (crossed ? this.takerFee : this.makerFee)) / 1_000_000n);
+    // a builder's fee (tenths of a basis point of notional) is part of the fill's fee (hyperliquid.md §1)
+    const builderFee = order.builder ? truncUsdc((ntl * BigInt(order.builder.f)) / 100_000n) : 0n;
+    const fee = truncUsdc((ntl * (crossed ? this.takerFee : this.makerFee)) / 1_000_000n) + builderFee;
     const booking = bookFill(acct, order.coin, order.isBuy, px, sz, fee);
+    moveIsolatedMargin(acct, order.coin, this.leverageOf(acct, this.marketOf(order)), booking.startPosition, order.isBuy, px, sz);
     order.sz -= sz;
     this.dayNtlVlm.set(order.coin, (this.dayNtlVlm.get(order.coin) ?? 0n) + ntl);
     const fill: WireFill = {
       coin: order.coin,
-      px: fxStr(px),
-      sz: fxStr(sz),
+      px: wireFx(px),
+      sz: wireFx(sz),
       side: order.isBuy ? 'B' : 'A',
       time: this.now(),
-      startPosition: fxStr(booking.startPosition),
+      startPosition: wireFx(booking.startPosition),
       dir: booking.dir,
-      closedPnl: usdStr6(booking.closedPnl),
+      closedPnl: wireUsd(booking.closedPnl),
       hash,
       oid: order.oid,
       crossed,
-      fee: usdStr6(fee),
+      fee: wireUsd(fee),
       tid,
       feeToken: 'USDC',
+      twapId: null,
       ...(order.cloid ? { cloid: order.cloid } : {}),
+      ...(order.builder ? { builderFee: wireUsd(builderFee) } : {}),
     };
     acct.fills.push(fill);
     this.emit({ kind: 'fills', user: acct.address, fills: [fill] });
@@ -369,8 +391,8 @@ export class Engine {
     const t: WireTrade = {
       coin: taker.coin,
       side: taker.isBuy ? 'B' : 'A',
-      px: fxStr(px),
-      sz: fxStr(sz),
+      px: wireFx(px),
+      sz: wireFx(sz),
       hash,
       time: this.now(),
       tid,
@@ -379,13 +401,25 @@ export class Engine {
     this.emit({ kind: 'trades', coin: taker.coin, trades: [t] });
   }
 
-  /** Reduce-only orders that would now increase (or open) a position are cancelled, as the venue does. */
+  /**
+   * Resting reduce-only orders follow the position (TW P2/P3): each is cut to the position's size
+   * when the position shrinks below it, so it can never flip the side, and is cancelled as
+   * `reduceOnlyCanceled` once the position is flat or on its own side. origSz is left alone.
+   */
   private afterFills(acct: Account, coin: string): void {
     const pos = acct.szi(coin);
     for (const o of [...acct.openOrders.values()]) {
       if (o.coin !== coin || !o.reduceOnly) continue;
       if (pos === 0n || pos > 0n === o.isBuy) this.cancelResting(o, 'reduceOnlyCanceled');
+      else if (o.sz > abs(pos)) this.shrinkResting(o, abs(pos));
     }
+  }
+
+  /** the book holds the order itself, so the level shrinks with it; time priority is kept */
+  private shrinkResting(o: SimOrder, sz: bigint): void {
+    o.sz = sz;
+    this.emit({ kind: 'account', user: o.user });
+    this.emit({ kind: 'book', coin: o.coin });
   }
 
   private cancelResting(o: SimOrder, status: OrderStatusName): void {
@@ -408,17 +442,30 @@ export class Engine {
     this.emit({ kind: 'orderUpdates', user: o.user, updates: [u] });
   }
 
-  private cloidsOf(user: string): Map<string, number> {
-    let m = this.cloids.get(user);
-    if (!m) {
-      m = new Map();
-      this.cloids.set(user, m);
-    }
-    return m;
+  /** A rejected order gets an oid and a record (not pushed on orderUpdates: not settled by a source). */
+  private recordRejected(acct: Account, m: Market, w: WireOrderIn, px: bigint, sz: bigint, tif: Tif, status: OrderStatusName): void {
+    const now = this.now();
+    this.orders.add({
+      oid: this.nextOid++,
+      cloid: w.c,
+      user: acct.address,
+      coin: m.name,
+      asset: m.asset,
+      isBuy: w.b,
+      limitPx: px,
+      sz,
+      origSz: sz,
+      timestamp: now,
+      reduceOnly: w.r,
+      tif,
+      status,
+      statusTimestamp: now,
+      seq: this.seq++,
+    });
   }
 
   oidForCloid(user: string, cloid: string): number | undefined {
-    return this.cloids.get(user.toLowerCase())?.get(cloid.toLowerCase());
+    return this.orders.oidForCloid(user, cloid);
   }
 
   leverageOf(acct: Account, m: Market): { type: 'cross' | 'isolated'; value: number } {
@@ -431,7 +478,7 @@ export class Engine {
     const acct = this.ensureAccount(user);
     return cancels.map(({ a, o }) => {
       const order = acct.openOrders.get(o);
-      if (!order || order.asset !== a) return { error: ERR.neverPlaced };
+      if (!order || order.asset !== a) return { error: `${ERR.neverPlaced} asset=${a}` };
       this.cancelResting(order, 'canceled');
       return 'success';
     });
@@ -442,35 +489,64 @@ export class Engine {
     return cancels.map(({ asset, cloid }) => {
       const oid = this.oidForCloid(acct.address, cloid);
       const order = oid === undefined ? undefined : acct.openOrders.get(oid);
-      if (!order || order.asset !== asset) return { error: ERR.neverPlaced };
+      if (!order || order.asset !== asset) return { error: `${ERR.neverPlaced} asset=${asset}` };
       this.cancelResting(order, 'canceled');
       return 'success';
     });
   }
 
-  batchModify(user: string, modifies: { oid: number | string; order: WireOrderIn }[]): OrderResponseStatus[] {
+  /**
+   * Modify = cancel the old order, place the new one under a new oid (hyperliquid.md §2.3).
+   * Without `a` (always place) the new order must be post-only: a Gtc is placed as Alo, an Ioc is
+   * refused, and a refusal leaves the old order resting. With `a: true` the new order is placed
+   * whatever the cancel leg did (old order missing, filled or cancelled), with its own tif.
+   */
+  batchModify(user: string, modifies: { oid: number | string; order: WireOrderIn }[], alwaysPlace = false): OrderResponseStatus[] {
     const acct = this.ensureAccount(user);
     const hash = this.newHash();
     const out = modifies.map(({ oid, order }) => {
       const id = typeof oid === 'number' ? oid : this.oidForCloid(acct.address, oid);
       const existing = id === undefined ? undefined : acct.openOrders.get(id);
+      if (alwaysPlace) {
+        if (existing) this.cancelResting(existing, 'canceled');
+        return this.placeOne(acct, order, hash);
+      }
       if (!existing) return { error: ERR.cannotModify };
-      this.cancelResting(existing, 'canceled');
-      return this.placeOne(acct, order, hash);
+      const tif = order.t.limit?.tif;
+      if (order.t.limit && tif !== 'Ioc') {
+        const crossed = this.aloWouldMatch(order);
+        if (crossed) return { error: `${crossed} asset=${order.a}` };
+        this.cancelResting(existing, 'canceled');
+        return this.placeOne(acct, { ...order, t: { limit: { tif: 'Alo' } } }, hash);
+      }
+      return { error: `${ERR.modifyNotPostOnly} asset=${order.a}` };
     });
     this.emit({ kind: 'account', user: acct.address });
     return out;
   }
 
+  /** The post-only refusal text when the order would take liquidity now, else null. */
+  private aloWouldMatch(w: WireOrderIn): string | null {
+    const book = this.books.get(this.markets[w.a]?.name ?? '');
+    const px = fx(w.p);
+    if (!book || px === null) return null;
+    const opp = w.b ? book.bestAsk() : book.bestBid();
+    if (opp === null || (w.b ? px < opp : px > opp)) return null;
+    const bid = book.bestBid();
+    const ask = book.bestAsk();
+    return `Post only order would have immediately matched, bbo was ${bid === null ? '' : fxStr(bid)}@${ask === null ? '' : fxStr(ask)}.`;
+  }
+
   /** `null` when accepted, else the venue's error text. */
   scheduleCancel(user: string, time: number | undefined): string | null {
     const acct = this.ensureAccount(user);
+    // clearing is volume-gated too, with the same text
+    if (acct.cumVlm < SCHEDULE_CANCEL_MIN_VLM) {
+      return `Cannot set scheduled cancel time until enough volume traded. Required: $1000000. Traded: $${usdStr6(acct.cumVlm)}.`;
+    }
     if (time === undefined) {
       acct.scheduledCancelAt = null;
       return null;
-    }
-    if (acct.cumVlm < SCHEDULE_CANCEL_MIN_VLM) {
-      return `Cannot set scheduled cancel time until enough volume traded. Required: $1000000. Traded: $${usdStr6(acct.cumVlm)}.`;
     }
     if (time < this.now() + 5000) return 'Scheduled cancel time too early, must be at least 5 seconds from now.';
     acct.scheduledCancelAt = time;
@@ -482,7 +558,35 @@ export class Engine {
     if (!m) return `Invalid asset. asset=${asset}`;
     if (!Number.isInteger(leverage) || leverage < 1 || leverage > m.maxLeverage) return 'Invalid leverage value';
     const acct = this.ensureAccount(user);
-    acct.leverage.set(m.name, { type: isCross ? 'cross' : 'isolated', value: leverage });
+    const type = isCross ? 'cross' : 'isolated';
+    // the margin mode of an open position stays (our rule and text: the venue's is not quoted anywhere)
+    if (acct.szi(m.name) !== 0n && this.leverageOf(acct, m).type !== type) return `Cannot switch margin mode with an open position. asset=${asset}`;
+    acct.leverage.set(m.name, { type, value: leverage });
+    this.emit({ kind: 'account', user: acct.address });
+    return null;
+  }
+
+  /**
+   * Add (ntli > 0) or remove (ntli < 0) isolated margin, USD × 10^6. Removal must leave the
+   * position at least max(initial margin, 10 % of its value) (docs margining: transfer margin).
+   */
+  updateIsolatedMargin(user: string, asset: number, ntli: number): string | null {
+    const m = this.markets[asset];
+    if (!m) return `Invalid asset. asset=${asset}`;
+    const acct = this.ensureAccount(user);
+    const pos = acct.positions.get(m.name);
+    if (!pos || pos.szi === 0n || this.leverageOf(acct, m).type !== 'isolated') return `Cannot update isolated margin without an open isolated position. asset=${asset}`;
+    const amount = BigInt(ntli) * 10n ** 10n;
+    const iso = acct.isolatedMargin.get(m.name) ?? 0n;
+    if (amount > 0n && amount > marginAvailable(this, acct)) return 'Insufficient margin to add to the isolated position.';
+    if (amount < 0n) {
+      const value = notional(this.mark(m.name), abs(pos.szi));
+      const initial = value / BigInt(this.leverageOf(acct, m).value);
+      const floor = initial > value / 10n ? initial : value / 10n;
+      const equity = iso + amount + unrealizedPnl(pos, this.mark(m.name));
+      if (equity < floor) return 'Insufficient margin to remove from the isolated position.';
+    }
+    acct.isolatedMargin.set(m.name, iso + amount);
     this.emit({ kind: 'account', user: acct.address });
     return null;
   }
@@ -549,7 +653,7 @@ export class Engine {
         this.emit({
           kind: 'trades',
           coin: o.coin,
-          trades: [{ coin: o.coin, side: o.isBuy ? 'A' : 'B', px: fxStr(o.limitPx), sz: fxStr(qty), hash, time: this.now(), tid, users: o.isBuy ? [o.user, HOUSE] : [HOUSE, o.user] }],
+          trades: [{ coin: o.coin, side: o.isBuy ? 'A' : 'B', px: wireFx(o.limitPx), sz: wireFx(qty), hash, time: this.now(), tid, users: o.isBuy ? [o.user, HOUSE] : [HOUSE, o.user] }],
         });
         if (o.sz === 0n) {
           book.remove(o);
@@ -576,11 +680,11 @@ export function wireOrderBasic(o: SimOrder): { coin: string; side: 'B' | 'A'; li
   return {
     coin: o.coin,
     side: o.isBuy ? 'B' : 'A',
-    limitPx: fxStr(o.limitPx),
-    sz: fxStr(o.sz),
+    limitPx: wireFx(o.limitPx),
+    sz: wireFx(o.sz),
     oid: o.oid,
     timestamp: o.timestamp,
-    origSz: fxStr(o.origSz),
+    origSz: wireFx(o.origSz),
     ...(o.cloid ? { cloid: o.cloid } : {}),
   };
 }

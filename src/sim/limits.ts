@@ -97,3 +97,22 @@ export function chargeAddress(acct: Account, n: number, isCancel: boolean, initi
   }
   return `Too many cumulative requests sent (${acct.requestsUsed + n} > ${cap}) for cumulative volume traded $${traded}. Place taker orders to free up 1 request per USDC traded.`;
 }
+
+/**
+ * Open-order cap (rate-limits-and-user-limits): 1,000 + 1 per $5M of traded volume, at most
+ * 5,000. At 1,000 or more open orders, new reduce-only and trigger orders are refused whatever
+ * the volume-raised cap is.
+ */
+export const OPEN_ORDERS_BASE = 1000;
+export const OPEN_ORDERS_MAX = 5000;
+const VOLUME_PER_EXTRA_ORDER = 5_000_000n * 10n ** 16n;
+
+export function openOrderLimit(cumVlm: bigint): number {
+  return Math.min(OPEN_ORDERS_MAX, OPEN_ORDERS_BASE + Number(cumVlm / VOLUME_PER_EXTRA_ORDER));
+}
+
+/** true when a new order must be refused for the account's open-order count */
+export function overOpenOrderLimit(openCount: number, cumVlm: bigint, reduceOnlyOrTrigger: boolean): boolean {
+  if (reduceOnlyOrTrigger && openCount >= OPEN_ORDERS_BASE) return true;
+  return openCount >= openOrderLimit(cumVlm);
+}

@@ -75,3 +75,21 @@ export function ppm(fraction: number): bigint {
   if (!Number.isFinite(fraction) || fraction < 0) return 0n;
   return BigInt(Math.round(Math.min(fraction, 1) * 1_000_000));
 }
+
+/**
+ * The venue prints its numbers the way a float prints: always at least one decimal — `"0.0"`,
+ * `"2826.0"`, `"0.0507"` (SDK recorded responses, TW probes). Our exact strings, spelled so.
+ */
+export function venueNum(s: string): string {
+  return s.includes('.') ? s : `${s}.0`;
+}
+
+/** price/size at 10^-8 in the venue's spelling */
+export function wireFx(v: bigint): string {
+  return venueNum(fxStr(v));
+}
+
+/** USD at 10^-16, cut to 6 decimals, in the venue's spelling */
+export function wireUsd(v: bigint): string {
+  return venueNum(usdStr6(v));
+}

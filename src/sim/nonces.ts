@@ -13,9 +13,8 @@ export class NonceBook {
 
   /** `null` when acceptable (and records it), else the venue's error text. */
   use(signer: string, nonce: number, now: number): string | null {
-    if (!Number.isSafeInteger(nonce) || nonce <= now - PAST_MS || nonce >= now + FUTURE_MS) {
-      return `Invalid nonce: nonce ${nonce} is outside the allowed time window (T-2d, T+1d)`;
-    }
+    if (!Number.isSafeInteger(nonce) || nonce <= now - PAST_MS) return `Invalid nonce: nonce too low ${nonce} < ${now - PAST_MS}`;
+    if (nonce >= now + FUTURE_MS) return `Invalid nonce: nonce too high ${nonce} > ${now + FUTURE_MS}`;
     const key = signer.toLowerCase();
     let list = this.seen.get(key);
     if (!list) {
@@ -31,9 +30,7 @@ export class NonceBook {
       else hi = mid;
     }
     if (list[lo] === nonce) return `Invalid nonce: duplicate nonce ${nonce}`;
-    if (list.length >= KEEP && nonce < list[0]) {
-      return `Invalid nonce: nonce ${nonce} is lower than the smallest of the ${KEEP} highest nonces (${list[0]})`;
-    }
+    if (list.length >= KEEP && nonce < list[0]) return `Invalid nonce: nonce too low ${nonce} < ${list[0]}`;
     list.splice(lo, 0, nonce);
     if (list.length > KEEP) list.shift();
     return null;

@@ -175,7 +175,8 @@ async function handleAdminHttp(req: http.IncomingMessage, res: http.ServerRespon
 }
 
 function reply(res: http.ServerResponse, out: VenueReply): void {
-  const isText = typeof out.body === 'string';
+  // error bodies are plain text; a 200 answer is always JSON, even a bare string ("default")
+  const isText = typeof out.body === 'string' && out.status !== 200;
   const payload = isText ? (out.body as string) : JSON.stringify(out.body);
   res.writeHead(out.status, { 'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json', 'content-length': Buffer.byteLength(payload) });
   res.end(payload);

@@ -10,7 +10,14 @@ export type OrderStatusName =
   | 'marginCanceled'
   | 'selfTradeCanceled'
   | 'reduceOnlyCanceled'
-  | 'scheduledCancel';
+  | 'scheduledCancel'
+  // rejected at placement, kept for orderStatus (hyperliquid.md §5)
+  | 'tickRejected'
+  | 'minTradeNtlRejected'
+  | 'perpMarginRejected'
+  | 'reduceOnlyRejected'
+  | 'badAloPxRejected'
+  | 'iocCancelRejected';
 
 /** An order the venue gave an oid to (resting, or finished and kept for orderStatus). */
 export interface SimOrder {
@@ -31,6 +38,8 @@ export interface SimOrder {
   statusTimestamp: number;
   /** insertion sequence for time priority */
   seq: number;
+  /** the builder charged on this order's fills (order action `builder`) */
+  builder?: { b: string; f: number };
 }
 
 /** WsFill / userFills row, exactly as the venue sends it. */
@@ -49,7 +58,11 @@ export interface WireFill {
   fee: string;
   tid: number;
   feeToken: 'USDC';
+  /** the TWAP the fill belongs to; always null here (no TWAP orders) */
+  twapId: number | null;
   cloid?: string;
+  /** present when the order named a builder; included in `fee` */
+  builderFee?: string;
 }
 
 export interface WireOrderBasic {

@@ -9,14 +9,17 @@
  * address, hence `User or API Wallet 0x… does not exist.`
  */
 import { z } from 'zod';
-import { canonicalizeAction } from '../exchange/hyperliquid/canonical';
+import { canonicalizeVenueAction } from './venue-canonical';
 import { WireFormatError } from '../exchange/hyperliquid/format';
-import { APPROVE_AGENT_TYPES, recoverL1Signer, recoverUserSignedSigner, type Signature } from '../exchange/hyperliquid/signing';
+import { APPROVE_AGENT_TYPES, APPROVE_BUILDER_FEE_TYPES, recoverL1Signer, recoverUserSignedSigner, type Signature } from '../exchange/hyperliquid/signing';
 import { formatZodError } from '../config/zod-error';
-import { Engine, WireOrderIn } from './engine';
+import { BuilderFee, Engine, WireOrderIn } from './engine';
 import { LimitConfig, PerMinuteBuckets, chargeAddress, exchangeWeight, infoWeight } from './limits';
 import { NonceBook } from './nonces';
+import { checkActionWeight } from './action-weight';
+import { prevalidateOrders } from './prevalidate';
 import * as views from './views';
+import * as extra from './views-extra';
 
 export type Chain = 'testnet' | 'mainnet';
 
@@ -51,6 +54,19 @@ const approveAgentSchema = z.object({
   nonce: z.number().int().nonnegative(),
 });
 
+const approveBuilderFeeSchema = z.object({
+  type: z.literal('approveBuilderFee'),
+  signatureChainId: z.string().regex(/^0x[0-9a-fA-F]+$/),
+  hyperliquidChain: z.enum(['Mainnet', 'Testnet']),
+  maxFeeRate: z.string().regex(/^\d+(\.\d+)?%$/, 'must be a percentage such as "0.001%"'),
+  builder: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  nonce: z.number().int().nonnegative(),
+});
+
+/** builder fee caps (docs trading/builder-codes): 0.1 % on perps, in tenths of a basis point */
+const MAX_PERP_BUILDER_FEE = 100;
+const MAX_BUILDER_APPROVAL = 1000;
+
 const addr = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const infoSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('meta'), dex: z.string().optional() }),
@@ -64,6 +80,22 @@ const infoSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('userFills'), user: addr, aggregateByTime: z.boolean().optional() }),
   z.object({ type: z.literal('userFillsByTime'), user: addr, startTime: z.number().int(), endTime: z.number().int().nullish(), aggregateByTime: z.boolean().optional() }),
   z.object({ type: z.literal('userRateLimit'), user: addr }),
+  z.object({ type: z.literal('historicalOrders'), user: addr }),
+  z.object({ type: z.literal('spotMeta') }),
+  z.object({ type: z.literal('spotMetaAndAssetCtxs') }),
+  z.object({ type: z.literal('perpDexs') }),
+  z.object({ type: z.literal('spotClearinghouseState'), user: addr }),
+  z.object({ type: z.literal('userAbstraction'), user: addr }),
+  z.object({ type: z.literal('userDexAbstraction'), user: addr }),
+  z.object({ type: z.literal('userRole'), user: addr }),
+  z.object({ type: z.literal('referral'), user: addr }),
+  z.object({ type: z.literal('maxBuilderFee'), user: addr, builder: addr }),
+  z.object({ type: z.literal('approvedBuilders'), user: addr }),
+  z.object({ type: z.literal('extraAgents'), user: addr }),
+  z.object({ type: z.literal('userFees'), user: addr }),
+  z.object({ type: z.literal('subAccounts'), user: addr }),
+  z.object({ type: z.literal('fundingHistory'), coin: z.string(), startTime: z.number().int(), endTime: z.number().int().nullish() }),
+  z.object({ type: z.literal('userFunding'), user: addr, startTime: z.number().int(), endTime: z.number().int().nullish() }),
   z.object({ type: z.literal('activeAssetData'), user: addr, coin: z.string() }),
 ]);
 export type InfoRequest = z.infer<typeof infoSchema>;
@@ -110,10 +142,11 @@ export class Venue {
     const { action, nonce, signature, vaultAddress, expiresAfter } = env.data;
     const now = this.engine.now();
     if (action.type === 'approveAgent') return this.approveAgent(action, nonce, signature, now);
+    if (action.type === 'approveBuilderFee') return this.approveBuilderFee(action, nonce, signature, now);
 
     let canonical: object;
     try {
-      canonical = canonicalizeAction(action);
+      canonical = canonicalizeVenueAction(action);
     } catch (e) {
       if (e instanceof WireFormatError) return deserializeError(e.message);
       throw e;
@@ -127,6 +160,9 @@ export class Venue {
     }
     const principal = this.principalOf(signer, now);
     if (principal === null) return rejected(`User or API Wallet ${signer} does not exist.`);
+    // refused whole before the nonce is used or the address budget charged (TW P8: costs nothing)
+    const overWeight = checkActionWeight(canonical as Record<string, unknown>);
+    if (overWeight) return rejected(overWeight);
     let user = principal;
     if (vaultAddress) {
       const vault = vaultAddress.toLowerCase();
@@ -154,16 +190,27 @@ export class Venue {
     const e = this.engine;
     switch (a.type) {
       case 'order': {
-        const statuses = e.placeOrders(user, a.orders as WireOrderIn[]);
+        const pre = prevalidateOrders(e, a.orders as WireOrderIn[]);
+        if (pre) return err(pre);
+        const builder = a.builder as BuilderFee | undefined;
+        const builderErr = builder ? this.checkBuilder(user, builder) : null;
+        if (builderErr) return err(builderErr);
+        const statuses = e.placeOrders(user, a.orders as WireOrderIn[], builder);
         return ok('order', { statuses });
       }
       case 'cancel':
         return ok('cancel', { statuses: e.cancel(user, a.cancels as { a: number; o: number }[]) });
       case 'cancelByCloid':
         return ok('cancel', { statuses: e.cancelByCloid(user, a.cancels as { asset: number; cloid: string }[]) });
-      case 'batchModify':
-        return ok('order', { statuses: e.batchModify(user, a.modifies as { oid: number | string; order: WireOrderIn }[]) });
+      case 'batchModify': {
+        const modifies = a.modifies as { oid: number | string; order: WireOrderIn }[];
+        const pre = prevalidateOrders(e, modifies.map((m) => m.order));
+        if (pre) return err(pre);
+        return ok('order', { statuses: e.batchModify(user, modifies, a.a === true) });
+      }
       case 'modify': {
+        const pre = prevalidateOrders(e, [a.order as WireOrderIn]);
+        if (pre) return err(pre);
         const [s] = e.batchModify(user, [{ oid: a.oid as number | string, order: a.order as WireOrderIn }]);
         return 'error' in s ? err(s.error) : ok('default');
       }
@@ -174,6 +221,15 @@ export class Venue {
       case 'updateLeverage': {
         const msg = e.updateLeverage(user, a.asset as number, a.isCross as boolean, a.leverage as number);
         return msg ? err(msg) : ok('default');
+      }
+      case 'updateIsolatedMargin': {
+        const msg = e.updateIsolatedMargin(user, a.asset as number, a.ntli as number);
+        return msg ? err(msg) : ok('default');
+      }
+      case 'setReferrer': {
+        // accepted and recorded; the sim has no referral codes to check it against
+        e.ensureAccount(user).referralCode = a.code as string;
+        return ok('default');
       }
       case 'noop':
         return ok('default');
@@ -217,6 +273,39 @@ export class Venue {
     return { status: 200, body: ok('default') };
   }
 
+  /** An order's builder fee must be approved by the user at least at that rate (docs trading/builder-codes). */
+  private checkBuilder(user: string, builder: BuilderFee): string | null {
+    if (builder.f > MAX_PERP_BUILDER_FEE) return `Builder fee ${builder.f} is above the perp maximum of ${MAX_PERP_BUILDER_FEE} (0.1%).`;
+    const approved = this.engine.account(user)?.builderApprovals.get(builder.b.toLowerCase());
+    if (approved === undefined || approved < builder.f) return 'Builder fee has not been approved.';
+    return null;
+  }
+
+  /** User-signed, by the account itself (an agent cannot approve fees): records the builder's maximum fee. */
+  private approveBuilderFee(rawAction: unknown, nonce: number, signature: z.infer<typeof signatureSchema>, now: number): VenueReply {
+    const parsed = approveBuilderFeeSchema.safeParse(rawAction);
+    if (!parsed.success) return deserializeError(formatZodError(parsed.error));
+    const action = parsed.data;
+    if (action.nonce !== nonce) return rejected('Invalid nonce: the action nonce must equal the request nonce');
+    const expected = this.isMainnet ? 'Mainnet' : 'Testnet';
+    if (action.hyperliquidChain !== expected) return rejected(`Invalid hyperliquidChain ${action.hyperliquidChain}: this venue is ${expected}`);
+    let signer: string;
+    try {
+      signer = recoverUserSignedSigner(action, APPROVE_BUILDER_FEE_TYPES, signature as Signature).toLowerCase();
+    } catch (e) {
+      if (e instanceof WireFormatError) return rejected('Invalid signature.');
+      throw e;
+    }
+    const acct = this.engine.account(signer);
+    if (!acct) return rejected(`Must deposit before performing actions. User: ${signer}`);
+    const nonceErr = this.nonces.use(signer, nonce, now);
+    if (nonceErr) return rejected(nonceErr);
+    const tenthsBp = percentToTenthsBp(action.maxFeeRate);
+    if (tenthsBp === null || tenthsBp > MAX_BUILDER_APPROVAL) return rejected(`Invalid max fee rate ${action.maxFeeRate}`);
+    acct.builderApprovals.set(action.builder.toLowerCase(), tenthsBp);
+    return { status: 200, body: ok('default') };
+  }
+
   // ------------------------------------------------------------------ /info
 
   info(raw: unknown, ip: string): VenueReply {
@@ -253,6 +342,39 @@ export class Venue {
         return views.userFillsByTime(e, req.user, req.startTime, req.endTime ?? undefined);
       case 'userRateLimit':
         return views.userRateLimit(e, req.user, this.limits.addressInitialBudget);
+      case 'historicalOrders':
+        return views.historicalOrders(e, req.user);
+      case 'spotMeta':
+        return extra.spotMeta();
+      case 'spotMetaAndAssetCtxs':
+        return extra.spotMetaAndAssetCtxs();
+      case 'perpDexs':
+        return extra.perpDexs();
+      case 'spotClearinghouseState':
+        return extra.spotClearinghouseState();
+      case 'userAbstraction':
+        return extra.userAbstraction();
+      case 'userDexAbstraction':
+        return extra.userDexAbstraction();
+      case 'userRole':
+        return extra.userRole(e, req.user);
+      case 'referral':
+        return extra.referral(e, req.user);
+      case 'maxBuilderFee':
+        return extra.maxBuilderFee(e, req.user, req.builder);
+      case 'approvedBuilders':
+        return extra.approvedBuilders(e, req.user);
+      case 'extraAgents':
+        return extra.extraAgents([...this.agents.entries()].filter(([, g]) => g.user === req.user.toLowerCase()).map(([address, g]) => ({ address, name: g.name, validUntil: g.validUntil })));
+      case 'userFees':
+        return extra.userFees(e);
+      case 'subAccounts':
+        // no sub-accounts are simulated
+        return null;
+      case 'fundingHistory':
+      case 'userFunding':
+        // funding is not simulated: no funding rows exist
+        return [];
       case 'activeAssetData':
         return views.activeAssetData(e, req.user, req.coin);
     }
@@ -283,4 +405,13 @@ function batchLength(raw: unknown): number {
   if (!a || typeof a !== 'object') return 1;
   const list = a.orders ?? a.cancels ?? a.modifies;
   return Array.isArray(list) ? list.length : 1;
+}
+
+/** "0.001%" → 1 (tenths of a basis point); null when it is not a whole number of tenths */
+function percentToTenthsBp(rate: string): number | null {
+  const m = /^(\d+)(?:\.(\d+))?%$/.exec(rate);
+  if (!m) return null;
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length > 3) return null;
+  return Number(m[1]) * 1000 + Number(frac.padEnd(3, '0') || '0');
 }

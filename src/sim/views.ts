@@ -4,14 +4,16 @@
  */
 import { Engine, wireOrderBasic } from './engine';
 import { entryPx, unrealizedPnl } from './accounts';
-import { marginSummary } from './margin';
-import { abs, fxStr, notional, usdStr6 } from './money';
+import { liquidationPx, marginSummary, positionMarginUsed } from './margin';
+import { abs, notional, venueNum, wireFx, wireUsd } from './money';
 import { SimOrder, WireFill } from './types';
 
 export function meta(e: Engine) {
   return {
     universe: e.markets.map((m) => ({ name: m.name, szDecimals: m.szDecimals, maxLeverage: m.maxLeverage, marginTableId: m.maxLeverage })),
     marginTables: [],
+    // token index of the collateral (0 = USDC), as the venue's meta carries it
+    collateralToken: 0,
   };
 }
 
@@ -23,15 +25,15 @@ export function assetCtx(e: Engine, coin: string) {
   const mid = bid !== null && ask !== null ? (bid + ask) / 2n : null;
   return {
     funding: '0.0000125',
-    openInterest: '0',
-    prevDayPx: fxStr(e.prevDayPx.get(coin) ?? mark),
-    dayNtlVlm: usdStr6(e.dayNtlVlm.get(coin) ?? 0n),
-    premium: '0',
-    oraclePx: fxStr(mark),
-    markPx: fxStr(mark),
-    midPx: mid === null ? null : fxStr(mid),
-    impactPxs: [bid === null ? fxStr(mark) : fxStr(bid), ask === null ? fxStr(mark) : fxStr(ask)],
-    dayBaseVlm: '0',
+    openInterest: '0.0',
+    prevDayPx: wireFx(e.prevDayPx.get(coin) ?? mark),
+    dayNtlVlm: wireUsd(e.dayNtlVlm.get(coin) ?? 0n),
+    premium: '0.0',
+    oraclePx: wireFx(mark),
+    markPx: wireFx(mark),
+    midPx: mid === null ? null : wireFx(mid),
+    impactPxs: [bid === null ? wireFx(mark) : wireFx(bid), ask === null ? wireFx(mark) : wireFx(ask)],
+    dayBaseVlm: '0.0',
   };
 }
 
@@ -45,7 +47,7 @@ export function allMids(e: Engine): Record<string, string> {
     const book = e.books.get(m.name)!;
     const bid = book.bestBid();
     const ask = book.bestAsk();
-    out[m.name] = fxStr(bid !== null && ask !== null ? (bid + ask) / 2n : e.mark(m.name));
+    out[m.name] = wireFx(bid !== null && ask !== null ? (bid + ask) / 2n : e.mark(m.name));
   }
   return out;
 }
@@ -54,7 +56,7 @@ export function l2Book(e: Engine, coin: string, levels = 20) {
   const book = e.books.get(coin);
   if (!book) return null;
   const l = book.levels(levels);
-  const row = (x: { px: bigint; sz: bigint; n: number }) => ({ px: fxStr(x.px), sz: fxStr(x.sz), n: x.n });
+  const row = (x: { px: bigint; sz: bigint; n: number }) => ({ px: wireFx(x.px), sz: wireFx(x.sz), n: x.n });
   return { coin, time: e.now(), levels: [l.bids.map(row), l.asks.map(row)] };
 }
 
@@ -68,16 +70,16 @@ export function clearinghouseState(e: Engine, user: string) {
   const acct = e.account(user);
   const time = e.now();
   if (!acct) {
-    const zero = { accountValue: '0', totalNtlPos: '0', totalRawUsd: '0', totalMarginUsed: '0' };
-    return { marginSummary: zero, crossMarginSummary: zero, crossMaintenanceMarginUsed: '0', withdrawable: '0', assetPositions: [], time };
+    const zero = { accountValue: '0.0', totalNtlPos: '0.0', totalRawUsd: '0.0', totalMarginUsed: '0.0' };
+    return { marginSummary: zero, crossMarginSummary: zero, crossMaintenanceMarginUsed: '0.0', withdrawable: '0.0', assetPositions: [], time };
   }
   const s = marginSummary(e, acct);
-  const summary = {
-    accountValue: usdStr6(s.accountValue),
-    totalNtlPos: usdStr6(s.totalNtlPos),
-    totalRawUsd: usdStr6(s.totalRawUsd),
-    totalMarginUsed: usdStr6(s.totalMarginUsed),
-  };
+  const summary = (x: { accountValue: bigint; totalNtlPos: bigint; totalRawUsd: bigint; totalMarginUsed: bigint }) => ({
+    accountValue: wireUsd(x.accountValue),
+    totalNtlPos: wireUsd(x.totalNtlPos),
+    totalRawUsd: wireUsd(x.totalRawUsd),
+    totalMarginUsed: wireUsd(x.totalMarginUsed),
+  });
   const assetPositions = [];
   for (const [coin, pos] of acct.positions) {
     if (pos.szi === 0n) continue;
@@ -86,30 +88,34 @@ export function clearinghouseState(e: Engine, user: string) {
     const mark = e.mark(coin);
     const value = notional(mark, abs(pos.szi));
     const upnl = unrealizedPnl(pos, mark);
-    const marginUsed = value / BigInt(lev.value);
+    const marginUsed = positionMarginUsed(e, acct, coin, pos);
+    // isolated: rawUsd = the position's margin net of its cost basis (negative for a long)
+    const cost = pos.szi > 0n ? pos.entryNtl : -pos.entryNtl;
+    const leverage = lev.type === 'isolated' ? { type: lev.type, value: lev.value, rawUsd: wireUsd((acct.isolatedMargin.get(coin) ?? 0n) - cost) } : { type: lev.type, value: lev.value };
+    const liq = liquidationPx(e, acct, coin, pos, s);
     assetPositions.push({
       type: 'oneWay',
       position: {
         coin,
-        szi: fxStr(pos.szi),
-        leverage: { type: lev.type, value: lev.value },
-        entryPx: fxStr(entryPx(pos)),
-        positionValue: usdStr6(value),
-        unrealizedPnl: usdStr6(upnl),
-        returnOnEquity: marginUsed === 0n ? '0' : ratio(upnl, marginUsed),
-        liquidationPx: null,
-        marginUsed: usdStr6(marginUsed),
+        szi: wireFx(pos.szi),
+        leverage,
+        entryPx: wireFx(entryPx(pos)),
+        positionValue: wireUsd(value),
+        unrealizedPnl: wireUsd(upnl),
+        returnOnEquity: marginUsed <= 0n ? '0.0' : ratio(upnl, marginUsed),
+        liquidationPx: liq === null ? null : wireFx(liq),
+        marginUsed: wireUsd(marginUsed),
         maxLeverage: m.maxLeverage,
-        cumFunding: { allTime: '0', sinceOpen: '0', sinceChange: '0' },
+        cumFunding: { allTime: '0.0', sinceOpen: '0.0', sinceChange: '0.0' },
       },
     });
   }
-  const withdrawable = s.accountValue - s.totalMarginUsed - s.orderMargin;
+  const withdrawable = s.cross.accountValue - s.cross.totalMarginUsed - s.orderMargin;
   return {
-    marginSummary: summary,
-    crossMarginSummary: summary,
-    crossMaintenanceMarginUsed: usdStr6(s.maintenance),
-    withdrawable: usdStr6(withdrawable > 0n ? withdrawable : 0n),
+    marginSummary: summary(s),
+    crossMarginSummary: summary(s.cross),
+    crossMaintenanceMarginUsed: wireUsd(s.cross.maintenance),
+    withdrawable: wireUsd(withdrawable > 0n ? withdrawable : 0n),
     assetPositions,
     time,
   };
@@ -122,7 +128,7 @@ function ratio(a: bigint, b: bigint): string {
   const v = neg ? -scaled : scaled;
   const s = v.toString().padStart(7, '0');
   const out = `${s.slice(0, -6)}.${s.slice(-6)}`.replace(/\.?0+$/, '');
-  return (neg ? '-' : '') + (out === '' ? '0' : out);
+  return venueNum((neg ? '-' : '') + (out === '' ? '0' : out));
 }
 
 function sortedOpen(e: Engine, user: string): SimOrder[] {
@@ -132,7 +138,8 @@ function sortedOpen(e: Engine, user: string): SimOrder[] {
 }
 
 export function openOrders(e: Engine, user: string) {
-  return sortedOpen(e, user).map((o) => ({ ...wireOrderBasic(o), reduceOnly: o.reduceOnly }));
+  // the venue lists `reduceOnly` in openOrders only when it is true (TW P5)
+  return sortedOpen(e, user).map((o) => ({ ...wireOrderBasic(o), ...(o.reduceOnly ? { reduceOnly: true } : {}) }));
 }
 
 function frontendOrder(o: SimOrder) {
@@ -140,7 +147,7 @@ function frontendOrder(o: SimOrder) {
     ...wireOrderBasic(o),
     triggerCondition: 'N/A',
     isTrigger: false,
-    triggerPx: '0',
+    triggerPx: '0.0',
     children: [],
     isPositionTpsl: false,
     reduceOnly: o.reduceOnly,
@@ -158,7 +165,16 @@ export function orderStatus(e: Engine, user: string, oid: number | string) {
   const id = typeof oid === 'number' ? oid : e.oidForCloid(user, oid);
   const o = id === undefined ? undefined : e.orders.get(id);
   if (!o || o.user !== user.toLowerCase()) return { status: 'unknownOid' };
-  return { status: 'order', order: { order: frontendOrder(o), status: o.status, statusTimestamp: o.statusTimestamp } };
+  return { status: 'order', order: orderWithStatus(o) };
+}
+
+function orderWithStatus(o: SimOrder) {
+  return { order: frontendOrder(o), status: o.status, statusTimestamp: o.statusTimestamp };
+}
+
+/** at most 2000 most recent orders with their status, newest first (info-endpoint historicalOrders) */
+export function historicalOrders(e: Engine, user: string) {
+  return e.orders.recent(user, 2000).map(orderWithStatus);
 }
 
 const MAX_FILL_ROWS = 2000;
@@ -185,7 +201,7 @@ export function userRateLimit(e: Engine, user: string, initialBudget: number) {
   const acct = e.account(user);
   const traded = acct ? acct.cumVlm / 10n ** 16n : 0n;
   return {
-    cumVlm: acct ? usdStr6(acct.cumVlm) : '0',
+    cumVlm: acct ? wireUsd(acct.cumVlm) : '0.0',
     nRequestsUsed: acct?.requestsUsed ?? 0,
     nRequestsCap: initialBudget + Number(traded),
     nRequestsSurplus: 0,
@@ -197,5 +213,5 @@ export function activeAssetData(e: Engine, user: string, coin: string) {
   const m = e.byName.get(coin);
   if (!m) return null;
   const lev = acct ? e.leverageOf(acct, m) : { type: 'cross', value: Math.min(20, m.maxLeverage) };
-  return { user: user.toLowerCase(), coin, leverage: lev, maxTradeSzs: ['0', '0'], availableToTrade: ['0', '0'], markPx: fxStr(e.mark(coin)) };
+  return { user: user.toLowerCase(), coin, leverage: lev, maxTradeSzs: ['0.0', '0.0'], availableToTrade: ['0.0', '0.0'], markPx: wireFx(e.mark(coin)) };
 }

@@ -32,7 +32,7 @@ describe('a third-party Hyperliquid client against the simulator', () => {
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
     expect(out.address).toBe(wallet.address.toLowerCase());
     expect(out.placed.status).toBe('ok');
-    expect(out.openBefore).toEqual([expect.objectContaining({ oid: out.oid, coin: 'BTC', side: 'B', limitPx: out.px, sz: '0.001' })]);
+    expect(out.openBefore).toEqual([expect.objectContaining({ oid: out.oid, coin: 'BTC', side: 'B', limitPx: `${out.px}.0`, sz: '0.001' })]);
     expect(out.status).toBe('open');
     expect(out.cancelled.response.data.statuses).toEqual(['success']);
     expect(out.openAfter).toEqual([]);

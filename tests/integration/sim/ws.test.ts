@@ -148,7 +148,7 @@ describe('simulator WebSocket', () => {
     const sz = (Number(levels[0].sz) + Number(levels[1].sz) / 2).toFixed(5);
     sim.admin.duplicateFills(true);
     sim.admin.reorderFills(true);
-    const r = await t.exchange(orderAction([{ asset: 0, isBuy: true, px: levels[1].px, sz, reduceOnly: false, tif: 'Ioc' }]));
+    const r = await t.exchange(orderAction([{ asset: 0, isBuy: true, px: String(Number(levels[1].px)), sz, reduceOnly: false, tif: 'Ioc' }]));
     expect(r.body.response.data.statuses[0].filled.totalSz).toBe(String(Number(sz)));
     await sleep(100);
     const pushed = log.all((f) => f.channel === 'userFills' && !f.data.isSnapshot).map((f) => f.data.fills);

@@ -32,7 +32,7 @@ describe('VenueClient round trips against the simulator', () => {
     // the venue's truth and our info view agree
     expect(h.sim.admin.state(h.user).openOrders.map((o) => o.oid)).toContain(oid);
     const open = await c.openOrders(h.user);
-    expect(open.find((o) => o.oid === oid)).toMatchObject({ coin: 'BTC', side: 'B', limitPx: '90000', sz: '0.001', cloid });
+    expect(open.find((o) => o.oid === oid)).toMatchObject({ coin: 'BTC', side: 'B', limitPx: '90000.0', sz: '0.001', cloid });
     const byCloid = await c.orderStatus(h.user, cloid);
     expect(byCloid.status === 'order' && byCloid.order.status).toBe('open');
     const cancel = await c.post(h.cancelBody([{ asset: 0, oid }]));

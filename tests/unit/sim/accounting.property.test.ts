@@ -72,7 +72,7 @@ describe('simulator accounting (property)', () => {
           let fees = new Decimal(0);
           for (const f of acct.fills) {
             const before = running.get(f.coin) ?? new Decimal(0);
-            expect(f.startPosition).toBe(before.toString());
+            expect(new Decimal(f.startPosition).eq(before)).toBe(true);
             running.set(f.coin, before.plus(f.side === 'B' ? f.sz : new Decimal(f.sz).neg()));
             pnl = pnl.plus(f.closedPnl);
             fees = fees.plus(f.fee);

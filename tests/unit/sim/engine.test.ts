@@ -3,6 +3,7 @@ import Decimal from 'decimal.js';
 import { ALICE, BOB, bestAsk, bestBid, limit, makeEngine, usd } from './engine-fixture';
 import { HOUSE } from '../../../src/sim/engine';
 import { fxOrThrow } from '../../../src/sim/money';
+import { clearinghouseState } from '../../../src/sim/views';
 
 describe('simulator engine', () => {
   test('a taker meets another user’s resting order: maker and taker fills share the tid, fees differ', () => {
@@ -51,7 +52,7 @@ describe('simulator engine', () => {
     e.placeOrders(ALICE, [limit(2, false, new Decimal(bestBid(e, 'SOL')).minus(1).toString(), '25', 'Ioc')]);
     const flip = e.account(ALICE)!.fills.slice(1);
     expect(flip[0].dir).toBe('Long > Short');
-    expect(flip[0].startPosition).toBe('10');
+    expect(flip[0].startPosition).toBe('10.0');
     const closedPnl = new Decimal(flip[0].px).minus(entry).times(10);
     expect(new Decimal(flip.reduce((s, f) => s.plus(f.closedPnl), new Decimal(0))).toString()).toBe(closedPnl.toString());
     expect(e.account(ALICE)!.szi('SOL')).toBe(-15n * 100_000_000n);
@@ -92,7 +93,8 @@ describe('simulator engine', () => {
     const { e } = makeEngine();
     e.fund(ALICE, usd('1000'));
     expect(e.scheduleCancel(ALICE, Date.now() + 60_000)).toBe('Cannot set scheduled cancel time until enough volume traded. Required: $1000000. Traded: $0.');
-    expect(e.scheduleCancel(ALICE, undefined)).toBeNull();
+    // clearing is volume-gated too
+    expect(e.scheduleCancel(ALICE, undefined)).toMatch(/^Cannot set scheduled cancel time until enough volume traded/);
   });
 
   test('scheduleCancel after $1M traded: at the time every open order is cancelled as scheduledCancel', () => {
@@ -123,6 +125,50 @@ describe('simulator engine', () => {
     e.drain();
     e.setPrice('BTC', fxOrThrow(new Decimal(px).minus(100).toString(), 'px'));
     const trades = e.drain().flatMap((ev) => (ev.kind === 'trades' ? ev.trades : []));
-    expect(trades).toEqual([expect.objectContaining({ px, sz: '0.01', users: [ALICE, HOUSE] })]);
+    // the venue spells prices as floats print: 96895 → "96895.0"
+    expect(trades).toEqual([expect.objectContaining({ px: px.includes('.') ? px : `${px}.0`, sz: '0.01', users: [ALICE, HOUSE] })]);
+  });
+});
+
+describe('isolated margin', () => {
+  test('opening earmarks notional / leverage, updateIsolatedMargin moves it, closing releases it; liquidationPx follows the docs formula', () => {
+    const { e } = makeEngine();
+    e.fund(ALICE, usd('10000'));
+    expect(e.updateLeverage(ALICE, 1, false, 10)).toBeNull();
+    const ask = bestAsk(e, 'ETH');
+    e.placeOrders(ALICE, [limit(1, true, new Decimal(ask).plus(10).toString(), '1', 'Ioc')]);
+    const acct = e.account(ALICE)!;
+    const [fill] = acct.fills;
+    const iso = () => new Decimal((acct.isolatedMargin.get('ETH') ?? 0n).toString()).div(1e16);
+    expect(iso().toString()).toBe(new Decimal(fill.px).div(10).toString());
+    // the mode of an open position stays
+    expect(e.updateLeverage(ALICE, 1, true, 10)).toMatch(/^Cannot switch margin mode with an open position/);
+
+    const pos = (v: ReturnType<typeof clearinghouseState>) => v.assetPositions[0].position;
+    let ch = clearinghouseState(e, ALICE);
+    // rawUsd: the isolated margin net of the cost basis (negative for a long)
+    expect(pos(ch).leverage).toMatchObject({ type: 'isolated', value: 10 });
+    expect(new Decimal((pos(ch).leverage as { rawUsd: string }).rawUsd).eq(iso().minus(fill.px))).toBe(true);
+    // liq = mark − (margin + pnl − mm) / size / (1 − 1/(2·maxLev)); ETH maxLeverage 25
+    const mark = new Decimal(e.mark('ETH').toString()).div(1e8);
+    const upnl = mark.minus(fill.px);
+    const mm = mark.div(50);
+    const expected = mark.minus(iso().plus(upnl).minus(mm).div(new Decimal(1).minus(new Decimal(1).div(50))));
+    expect(new Decimal(pos(ch).liquidationPx!).minus(expected).abs().lt(1e-6)).toBe(true);
+
+    expect(e.updateIsolatedMargin(ALICE, 1, 100_000_000)).toBeNull(); // +$100
+    expect(iso().toString()).toBe(new Decimal(fill.px).div(10).plus(100).toString());
+    ch = clearinghouseState(e, ALICE);
+    expect(Number(pos(ch).liquidationPx)).toBeLessThan(expected.toNumber());
+    expect(e.updateIsolatedMargin(ALICE, 1, -1_000_000_000)).toMatch(/^Insufficient margin to remove/);
+    // the cross summary leaves the isolated position out
+    expect(ch.crossMarginSummary.totalNtlPos).toBe('0.0');
+    expect(Number(ch.marginSummary.totalNtlPos)).toBeGreaterThan(0);
+
+    const bid = bestBid(e, 'ETH');
+    e.placeOrders(ALICE, [limit(1, false, new Decimal(bid).minus(10).toString(), '1', 'Ioc', true)]);
+    expect(acct.isolatedMargin.has('ETH')).toBe(false);
+    expect(clearinghouseState(e, ALICE).assetPositions).toEqual([]);
+    expect(e.updateIsolatedMargin(ALICE, 1, 1_000_000)).toMatch(/^Cannot update isolated margin without an open isolated position/);
   });
 });
