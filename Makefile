@@ -13,12 +13,12 @@ help:
 	@echo "make ui-check - the demo, then the stop sequence checked in the Temporal UI (headless Chromium) and screenshotted"
 	@echo "make sim    - run the embedded venue alone (SIM_ARGS=\"--port 8080 --seed 1\")"
 
+# npm ci installs exactly the lockfile, which lists every platform's optional packages (@swc/core-*,
+# @esbuild/*) so it installs on any machine. Dependency install scripts stay off (package.json
+# allowScripts): each one only re-checks or re-downloads a binary the optional packages provide.
 $(NODE_STAMP): package.json package-lock.json
 	@echo "==> installing Node packages (npm ci)"
-	@npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || { \
-	  echo "==> npm ci refused the lockfile (this registry lacks some other platforms' optional packages);"; \
-	  echo "    installing the same locked versions with npm install --no-save"; \
-	  npm install --no-save --no-audit --no-fund --loglevel=error; }
+	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 deps: $(NODE_STAMP)
