@@ -3,11 +3,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_STAMP := node_modules/.package-lock.stamp
 
-.PHONY: help deps temporal test typecheck demo run bench sim ui-check clean
+.PHONY: help deps temporal test typecheck lint demo run bench sim ui-check clean
 
 help:
 	@echo "make demo   - run the demo: local Temporal + simulator + workers + a HardStop (KEEP=1 keeps the UI up)"
-	@echo "make test   - install what is missing, start a Temporal dev server, run every test"
+	@echo "make test   - install what is missing, tsc, eslint, start a Temporal dev server, run every test"
 	@echo "make run    - an open-ended session (CONFIG=config/session.example.yaml)"
 	@echo "make bench  - run the benchmarks and write bench/RESULTS.md"
 	@echo "make ui-check - the demo, then the stop sequence checked in the Temporal UI (headless Chromium) and screenshotted"
@@ -30,7 +30,11 @@ typecheck: deps
 	@echo "==> tsc --noEmit"
 	@npx tsc -p tsconfig.json --noEmit
 
-test: deps temporal typecheck
+lint: deps
+	@echo "==> eslint"
+	@npx eslint .
+
+test: deps temporal typecheck lint
 	@npx tsx scripts/with-devserver.ts -- npx jest --ci $(JEST_ARGS)
 
 bench: deps temporal
