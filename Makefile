@@ -3,22 +3,22 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_STAMP := node_modules/.package-lock.stamp
 
-.PHONY: help deps temporal test typecheck demo run bench sim ui-check clean
+.PHONY: help deps temporal test typecheck lint demo run bench sim ui-check clean
 
 help:
 	@echo "make demo   - run the demo: local Temporal + simulator + workers + a HardStop (KEEP=1 keeps the UI up)"
-	@echo "make test   - install what is missing, start a Temporal dev server, run every test"
+	@echo "make test   - install what is missing, tsc, eslint, start a Temporal dev server, run every test"
 	@echo "make run    - an open-ended session (CONFIG=config/session.example.yaml)"
 	@echo "make bench  - run the benchmarks and write bench/RESULTS.md"
 	@echo "make ui-check - the demo, then the stop sequence checked in the Temporal UI (headless Chromium) and screenshotted"
 	@echo "make sim    - run the embedded venue alone (SIM_ARGS=\"--port 8080 --seed 1\")"
 
+# npm ci installs exactly the lockfile, which lists every platform's optional packages (@swc/core-*,
+# @esbuild/*) so it installs on any machine. Dependency install scripts stay off (package.json
+# allowScripts): each one only re-checks or re-downloads a binary the optional packages provide.
 $(NODE_STAMP): package.json package-lock.json
 	@echo "==> installing Node packages (npm ci)"
-	@npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || { \
-	  echo "==> npm ci refused the lockfile (this registry lacks some other platforms' optional packages);"; \
-	  echo "    installing the same locked versions with npm install --no-save"; \
-	  npm install --no-save --no-audit --no-fund --loglevel=error; }
+	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 deps: $(NODE_STAMP)
@@ -30,7 +30,11 @@ typecheck: deps
 	@echo "==> tsc --noEmit"
 	@npx tsc -p tsconfig.json --noEmit
 
-test: deps temporal typecheck
+lint: deps
+	@echo "==> eslint"
+	@npx eslint .
+
+test: deps temporal typecheck lint
 	@npx tsx scripts/with-devserver.ts -- npx jest --ci $(JEST_ARGS)
 
 bench: deps temporal

@@ -129,9 +129,9 @@ async function main() {
   }
   lat.sort();
   const TH = 1_000_000;
-  let t0 = process.hrtime.bigint();
+  const t0 = process.hrtime.bigint();
   for (let i = 0; i < TH; i++) b.executor.onSignal(signals[i % N_SIG]);
-  let secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const gatedRate = TH / secs;
   log(`onSignal (all six gates, skipped at PendingOrder): p50 ${(pct(lat, 0.5) / 1000).toFixed(2)} µs  p99 ${(pct(lat, 0.99) / 1000).toFixed(2)} µs  ${Math.round(gatedRate).toLocaleString()} signals/s`);
   rows.push({ metric: 'onSignal p50 (all gates)', value: pct(lat, 0.5) / 1000, unit: 'µs' });
@@ -168,7 +168,7 @@ async function main() {
   let accN = 0;
   while (accN < 300_000) {
     const s = process.hrtime.bigint();
-    for (let k = 0; k < 100; k++) b.executor.onSignal(accSig) && (k < 99 ? b.tracker.unmarkPending('C0') : 0);
+    for (let k = 0; k < 100; k++) if (b.executor.onSignal(accSig) && k < 99) b.tracker.unmarkPending('C0');
     accTime += process.hrtime.bigint() - s;
     accN += 100;
     cleanup();

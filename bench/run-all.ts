@@ -49,6 +49,16 @@ function machine(): string {
   ].join(', ');
 }
 
+const RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
+/** Everything from this line on in RESULTS.md is written by people (choices, context) and kept. */
+const NOTES_MARKER = '<!-- notes below are kept by bench/run-all.ts -->';
+
+function keptNotes(): string {
+  const old = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf8') : '';
+  const i = old.indexOf(NOTES_MARKER);
+  return i < 0 ? '' : '\n' + old.slice(i);
+}
+
 function fmt(v: number | string): string {
   if (typeof v === 'string') return v;
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
@@ -96,7 +106,7 @@ function main(): number {
     ...sections,
     '',
   ].join('\n');
-  if (!only.length) fs.writeFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), md);
+  if (!only.length) fs.writeFileSync(RESULTS, md + keptNotes());
   process.stdout.write('\n' + md);
   if (failed) process.stderr.write(`\n${failed} benchmark(s) failed; see their output above.\n`);
   return failed ? 1 : 0;

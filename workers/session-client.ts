@@ -1,11 +1,10 @@
 /**
  * What the hot-path worker and the operator CLI share to reach a trading session on Temporal:
- * the Temporal connection from temporal.yaml (+ TEMPORAL_* overrides), the session's identity
+ * the Temporal connection (Temporal's environment configuration, src/config/temporal.ts), the session's identity
  * derived from the session config, and the workflow's start input.
  */
-import * as fs from 'node:fs';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import type { SessionConfig } from '../src/config/session';
 import { loadTemporalYaml, resolveTemporalConnection, type TemporalConnectionSettings, type TemporalYaml } from '../src/config/temporal';
 import { hotPathTaskQueue, sessionWorkflowId } from '../src/orchestration/ids';
@@ -54,16 +53,6 @@ export function sessionInput(cfg: SessionConfig, queues: TaskQueues): TradingSes
   };
 }
 
-function connectOptions(s: TemporalConnectionSettings): ConnectionOptions & NativeConnectionOptions {
-  const o: ConnectionOptions & NativeConnectionOptions = { address: s.address };
-  if (s.apiKey) o.apiKey = s.apiKey;
-  if (s.tls === true) o.tls = true;
-  else if (s.tls) {
-    o.tls = { clientCertPair: { crt: fs.readFileSync(s.tls.clientCertPath!), key: fs.readFileSync(s.tls.clientKeyPath!) } };
-  }
-  return o;
-}
-
 export interface TemporalHandles {
   settings: TemporalConnectionSettings;
   yaml: TemporalYaml;
@@ -83,14 +72,14 @@ export class TemporalUnreachableError extends Error {
 export async function connectTemporal(opts: { native?: boolean; yaml?: TemporalYaml; connectTimeoutMs?: number } = {}): Promise<TemporalHandles> {
   const yaml = opts.yaml ?? loadTemporalYaml();
   const settings = resolveTemporalConnection(yaml);
-  const co = connectOptions(settings);
+  const co = settings.connectionOptions;
   let connection: Connection;
   let nativeConnection: NativeConnection | undefined;
   try {
     connection = await Connection.connect({ ...co, connectTimeout: opts.connectTimeoutMs ?? 5_000 });
     if (opts.native) nativeConnection = await NativeConnection.connect(co);
   } catch (e) {
-    throw new TemporalUnreachableError(`cannot reach Temporal at ${settings.address} (profile ${settings.profile}): ${(e as Error).message}`);
+    throw new TemporalUnreachableError(`cannot reach Temporal at ${settings.address} (${settings.source}, ${settings.auth === 'none' ? 'plaintext' : settings.auth}): ${(e as Error).message}`);
   }
   const client = new Client({ connection, namespace: settings.namespace });
   return {

@@ -8,7 +8,8 @@
  *   HLX_NETWORK=sim|testnet|mainnet  HLX_VENUE_HTTP_URL (optional override)  HLX_ACCOUNT=0x…
  *   HLX_VAULT_ADDRESS=0x… (optional: the account is a vault/sub-account the key trades for)
  *   HL_PRIVATE_KEY=0x…  or  HLX_KEYSTORE=path HLX_KEYSTORE_PASSWORD=…
- *   TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY (or temporal.yaml's profile)
+ *   Temporal: TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY / TEMPORAL_TLS_* or a
+ *   TEMPORAL_PROFILE of a Temporal TOML config file (src/config/temporal.ts)
  *   HLX_TASK_QUEUE_SESSION / HLX_TASK_QUEUE_STOP (optional overrides of temporal.yaml)
  *   HLX_STOP_WORKER_SESSION=0 to poll the stop queue only
  */
@@ -130,20 +131,11 @@ async function main(): Promise<void> {
     isMainnet: ep.isMainnet,
     log: log.child('activities'),
   });
-  const connection = await NativeConnection.connect({
-    address: conn.address,
-    ...(conn.apiKey ? { apiKey: conn.apiKey } : {}),
-    ...(conn.tls === true ? { tls: true } : conn.tls ? { tls: { clientCertPair: await readCertPair(conn.tls) } } : {}),
-  });
+  const connection = await NativeConnection.connect(conn.connectionOptions);
   const handle = await startStopWorker({ connection, namespace: conn.namespace, queues, activities, workerSettings: yaml.worker, pollSession: env.HLX_STOP_WORKER_SESSION === '1' });
   log.info('stop worker running', { network: env.HLX_NETWORK, venue: ep.httpUrl, account: env.HLX_ACCOUNT, signer: signer.address, temporal: conn.address, namespace: conn.namespace, queues: Object.values(queues).join(',') });
   await handle.done;
   await connection.close();
-}
-
-async function readCertPair(t: { clientCertPath?: string; clientKeyPath?: string }): Promise<{ crt: Buffer; key: Buffer }> {
-  const fs = await import('node:fs/promises');
-  return { crt: await fs.readFile(t.clientCertPath!), key: await fs.readFile(t.clientKeyPath!) };
 }
 
 if (require.main === module) {

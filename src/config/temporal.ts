@@ -1,10 +1,21 @@
 /**
- * temporal.yaml: parsed with zod, `${VAR}` expanded from the environment, Temporal's own
- * TEMPORAL_* variables applied on top. Every error names the field that was wrong.
+ * Temporal settings, from two places:
+ *  - how to connect (address, namespace, TLS, API key) is Temporal's own environment
+ *    configuration, read by @temporalio/envconfig exactly as the `temporal` CLI and every SDK read
+ *    it: a TOML profile file (TEMPORAL_CONFIG_FILE, else ~/.config/temporalio/temporal.toml; the
+ *    profile TEMPORAL_PROFILE, else `default`) with the TEMPORAL_* variables on top
+ *    (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS,
+ *    TEMPORAL_TLS_CLIENT_CERT_PATH/_DATA, TEMPORAL_TLS_CLIENT_KEY_PATH/_DATA,
+ *    TEMPORAL_TLS_SERVER_CA_CERT_PATH/_DATA, TEMPORAL_TLS_SERVER_NAME, TEMPORAL_GRPC_META_*).
+ *    With none of it set, the local dev server of temporal.yaml's `devServer`.
+ *  - what is ours (task queues, search attributes, worker settings, the dev server) is
+ *    temporal.yaml, parsed with zod. Every error names the field or variable that was wrong.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } from '@temporalio/envconfig';
+import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
 import { formatZodError } from './zod-error';
 
@@ -12,24 +23,8 @@ const Duration = z
   .string()
   .regex(/^\d+(ms|s|m)$/, 'a duration like "500ms", "2s" or "1m"');
 
-const Profile = z
-  .object({
-    address: z.string().min(1),
-    namespace: z.string().min(1),
-    apiKeyEnv: z.string().optional(),
-    tls: z
-      .object({
-        clientCertPathEnv: z.string().optional(),
-        clientKeyPathEnv: z.string().optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
 export const TemporalYaml = z
   .object({
-    profiles: z.record(z.string(), z.unknown()),
     taskQueues: z
       .object({ session: z.string().min(1), stop: z.string().min(1), hotPathPrefix: z.string().min(1) })
       .strict(),
@@ -47,7 +42,6 @@ export const TemporalYaml = z
   })
   .strict();
 export type TemporalYaml = z.infer<typeof TemporalYaml>;
-export type TemporalProfile = z.infer<typeof Profile>;
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const DEFAULT_TEMPORAL_YAML = path.join(PROJECT_ROOT, 'temporal.yaml');
@@ -75,57 +69,110 @@ export function loadTemporalYaml(file = DEFAULT_TEMPORAL_YAML): TemporalYaml {
   return r.data;
 }
 
-/** Replace `${VAR}` with the environment's value; an unset variable is an error naming the field. */
-function expand(value: string, field: string, env: NodeJS.ProcessEnv): string {
-  return value.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
-    const v = env[name];
-    if (v === undefined || v === '') throw new ConfigError(`${field}: environment variable ${name} is not set`);
-    return v;
-  });
-}
+/** Our one variable about the connection (Temporal's are TEMPORAL_*, read by the SDK). */
+const ConnectionEnv = z.object({
+  /**
+   * `cloud`: the connection must come from Temporal's environment configuration; never fall back
+   * to the local dev server. `local` (or unset): that fallback is allowed.
+   */
+  HLX_TEMPORAL_PROFILE: z.enum(['local', 'cloud']).optional(),
+  TEMPORAL_CONFIG_FILE: z.string().min(1, 'a path to a TOML file').optional(),
+  TEMPORAL_PROFILE: z.string().min(1, 'a profile name').optional(),
+});
+
+/** host:port as Temporal's clients take it (a `[v6]:port` literal included) */
+const Address = z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'host:port');
+
+export type TemporalAuth = 'none' | 'tls' | 'mtls' | 'api-key' | 'api-key+mtls';
 
 export interface TemporalConnectionSettings {
+  /** the profile in force, for messages: a TOML profile name or `local` */
   profile: string;
+  /** where the settings came from, for messages (never a secret) */
+  source: string;
   address: string;
   namespace: string;
-  apiKey?: string;
-  tls?: { clientCertPath?: string; clientKeyPath?: string } | true;
+  auth: TemporalAuth;
+  /** ready for Connection.connect and NativeConnection.connect alike (TLS files already read) */
+  connectionOptions: Pick<NativeConnectionOptions, 'address' | 'tls' | 'apiKey' | 'metadata'> & { address: string };
+}
+
+function loadProfile(env: NodeJS.ProcessEnv, file: string | undefined): ClientConfigProfile {
+  try {
+    return loadClientConfigProfile({ overrideEnvVars: env as Record<string, string>, configFileStrict: true });
+  } catch (e) {
+    const where = file ? `TEMPORAL_CONFIG_FILE ${file}` : 'the Temporal config file';
+    throw new ConfigError(`${where}${env.TEMPORAL_PROFILE ? ` (TEMPORAL_PROFILE=${env.TEMPORAL_PROFILE})` : ''}: ${(e as Error).message}`);
+  }
+}
+
+function authOf(p: ClientConfigProfile, tls: unknown): TemporalAuth {
+  const mtls = !!(p.tls?.clientCert && p.tls?.clientKey);
+  if (p.apiKey) return mtls ? 'api-key+mtls' : 'api-key';
+  if (mtls) return 'mtls';
+  return tls ? 'tls' : 'none';
+}
+
+type TlsOption = NativeConnectionOptions['tls'];
+
+/** envconfig reads files as Uint8Array; @grpc/grpc-js (the client's Connection) insists on Buffers */
+function asBuffers(tls: TlsOption): TlsOption {
+  if (tls === undefined || tls === null || typeof tls === 'boolean') return tls;
+  const buf = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  const out: Exclude<TlsOption, boolean | undefined | null> = {};
+  if (tls.serverNameOverride) out.serverNameOverride = tls.serverNameOverride;
+  if (tls.serverRootCACertificate) out.serverRootCACertificate = buf(tls.serverRootCACertificate);
+  if (tls.clientCertPair) out.clientCertPair = { crt: buf(tls.clientCertPair.crt)!, key: buf(tls.clientCertPair.key)! };
+  return out;
 }
 
 /**
- * The connection settings for one profile (HLX_TEMPORAL_PROFILE, default `local`), with
- * TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY overriding the file, as Temporal's
- * own tools do.
+ * The connection settings: Temporal's environment configuration (see the top of this file), or
+ * the local dev server when it names no address and HLX_TEMPORAL_PROFILE is not `cloud`.
+ * Fails closed: a TEMPORAL_CONFIG_FILE that does not exist, a client certificate without its key
+ * (or the reverse), an unreadable TLS file and an API key with TLS switched off are errors, not
+ * a quieter connection than the one asked for.
  */
 export function resolveTemporalConnection(
   yaml: TemporalYaml = loadTemporalYaml(),
   env: NodeJS.ProcessEnv = process.env,
 ): TemporalConnectionSettings {
-  const profile = env.HLX_TEMPORAL_PROFILE ?? 'local';
-  const rawProfile = yaml.profiles[profile];
-  if (rawProfile === undefined) {
-    throw new ConfigError(`profiles.${profile}: no such profile in temporal.yaml (have: ${Object.keys(yaml.profiles).join(', ')})`);
-  }
-  // Temporal's own variables win; expand ${VAR} only where they do not.
-  const envView = { ...env };
-  const p0 = Profile.safeParse(rawProfile);
-  if (!p0.success) throw new ConfigError(`profiles.${profile}: ${formatZodError(p0.error)}`);
-  const p = p0.data;
-  const address = env.TEMPORAL_ADDRESS || expand(p.address, `profiles.${profile}.address`, envView);
-  const namespace = env.TEMPORAL_NAMESPACE || expand(p.namespace, `profiles.${profile}.namespace`, envView);
-  const apiKey = env.TEMPORAL_API_KEY || (p.apiKeyEnv ? env[p.apiKeyEnv] : undefined) || undefined;
-  const certPath = p.tls?.clientCertPathEnv ? env[p.tls.clientCertPathEnv] : undefined;
-  const keyPath = p.tls?.clientKeyPathEnv ? env[p.tls.clientKeyPathEnv] : undefined;
-  const out: TemporalConnectionSettings = { profile, address, namespace };
-  if (apiKey) {
-    out.apiKey = apiKey;
-    out.tls = true;
-  }
-  if (certPath || keyPath) {
-    if (!certPath || !keyPath) {
-      throw new ConfigError(`profiles.${profile}.tls: both a client certificate and a key path are needed for mTLS`);
+  const e0 = ConnectionEnv.safeParse(env);
+  if (!e0.success) throw new ConfigError(`Temporal connection environment: ${formatZodError(e0.error)}`);
+  const { HLX_TEMPORAL_PROFILE: mode, TEMPORAL_CONFIG_FILE: file } = e0.data;
+  // the SDK treats a missing file as "no file"; a file named explicitly must exist
+  if (file !== undefined && !fs.existsSync(file)) throw new ConfigError(`TEMPORAL_CONFIG_FILE: ${file} does not exist`);
+  const p = loadProfile(env, file);
+  const profile = env.TEMPORAL_PROFILE ?? 'default';
+  const source = [file ? `profile ${profile} of ${file}` : null, ...['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY'].filter((k) => env[k]).map((k) => `$${k}`)]
+    .filter(Boolean)
+    .join(' + ') || `profile ${profile} of the default Temporal config file`;
+
+  if (p.address === undefined || p.address === '') {
+    if (mode === 'cloud') {
+      throw new ConfigError(
+        'HLX_TEMPORAL_PROFILE=cloud: no Temporal address; set TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE, TEMPORAL_API_KEY or TEMPORAL_TLS_CLIENT_CERT_PATH/KEY_PATH) or TEMPORAL_PROFILE with a profile file',
+      );
     }
-    out.tls = { clientCertPath: certPath, clientKeyPath: keyPath };
+    if (p.apiKey || p.tls) throw new ConfigError('Temporal: TLS or an API key is configured but no address (TEMPORAL_ADDRESS or the profile\'s address)');
+    const address = `${yaml.devServer.ip}:${yaml.devServer.port}`;
+    return { profile: 'local', source: 'the local dev server (temporal.yaml devServer)', address, namespace: p.namespace || 'default', auth: 'none', connectionOptions: { address } };
   }
-  return out;
+  const a = Address.safeParse(p.address);
+  if (!a.success) throw new ConfigError(`Temporal address ${JSON.stringify(p.address)} (${source}): must be host:port`);
+  if (!!p.tls?.clientCert !== !!p.tls?.clientKey) {
+    throw new ConfigError(`Temporal mTLS (${source}): a client certificate and its key are both needed (TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH, or the profile's tls.client_cert_path and tls.client_key_path)`);
+  }
+  if (p.apiKey && p.tls?.disabled) throw new ConfigError(`Temporal (${source}): an API key with TLS disabled would send the key in clear`);
+  let options;
+  try {
+    options = toClientOptions(p).connectionOptions;
+  } catch (err) {
+    throw new ConfigError(`Temporal TLS files (${source}): ${(err as Error).message}`);
+  }
+  const connectionOptions: TemporalConnectionSettings['connectionOptions'] = { address: p.address };
+  if (options.tls !== undefined) connectionOptions.tls = asBuffers(options.tls);
+  if (options.apiKey) connectionOptions.apiKey = options.apiKey;
+  if (options.metadata && Object.keys(options.metadata).length) connectionOptions.metadata = options.metadata;
+  return { profile, source, address: p.address, namespace: p.namespace || 'default', auth: authOf(p, options.tls), connectionOptions };
 }

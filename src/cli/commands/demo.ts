@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { Wallet } from 'ethers';
-import { DefaultLogger, NativeConnection, Runtime, type LogLevel as SdkLogLevel } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { CliError } from '../errors';
 import { parseFlags, IntFlag, wantsHelp } from '../operator-args';
@@ -320,7 +320,6 @@ export async function run(argv: string[]): Promise<number> {
       return hp.hotPath().status().ready && state?.phase === 'READY_TRADING' ? true : undefined;
     });
 
-    let trigger: { reason: string; at: number } | undefined;
     if (o.run) {
       // an open-ended session: trade until Ctrl+C (or a HardStop from anywhere)
       await Promise.race([interruptedP, until('a stop', 365 * 86_400_000, () => (hp.hotPath().status().hardStop ? true : undefined), 250)]);
@@ -350,7 +349,7 @@ export async function run(argv: string[]): Promise<number> {
 
     // ---- the stop ----
     const rec = await until('a HardStop', 60_000, () => hp.hotPath().status().hardStop ?? undefined, 20);
-    trigger = { reason: rec.reason, at: rec.at };
+    const trigger = { reason: rec.reason, at: rec.at };
     const final = await until('the stop sequence ending', 60_000, async () => {
       await refresh();
       return state && STOPPED_PHASES.includes(state.phase) ? state : undefined;
@@ -371,10 +370,10 @@ export async function run(argv: string[]): Promise<number> {
     const stop = final.stops[final.stops.length - 1];
     const steps: TimelineStep[] = [{ at: trigger.at, what: `HardStop(${trigger.reason}) latched in the hot path` }];
     const ev = hp.hotPath().status().lastEvents;
-    const firstCancel = ev.find((e) => e.type === 'posted' && e.kind === 'cancel' && e.at >= trigger!.at);
+    const firstCancel = ev.find((e) => e.type === 'posted' && e.kind === 'cancel' && e.at >= trigger.at);
     steps.push(firstCancel ? { at: firstCancel.at, what: `first cancel on the wire (${firstCancel.type === 'posted' ? firstCancel.count : 0} orders)` } : { at: trigger.at, what: 'no open order to cancel in the hot path' });
     const sessionHistory = await session.fetchHistory();
-    const signals = historySteps(sessionHistory.events ?? [], 'session').filter((s) => s.what.includes('signal hardStop') && s.at >= trigger!.at - 1000);
+    const signals = historySteps(sessionHistory.events ?? [], 'session').filter((s) => s.what.includes('signal hardStop') && s.at >= trigger.at - 1000);
     if (signals[0]) steps.push(signals[0]);
     let stopSteps: TimelineStep[] = [];
     if (stop) {

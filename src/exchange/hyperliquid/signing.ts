@@ -11,13 +11,15 @@
  *
  * The L1 path is on the order hot path, so the EIP-712 domain separator, the Agent type hash and
  * keccak('a'/'b') are computed once; each signature costs three keccaks (bytes in, bytes out,
- * ./keccak.ts) and one secp256k1 sign with the SigningKey — no generic typed-data encoding and no
- * hex round trips per call. A test checks the fast digest against ethers' TypedDataEncoder.
+ * ./keccak.ts) and one secp256k1 sign (libsecp256k1 where its prebuilt addon loads, ./secp256k1.ts)
+ * — no generic typed-data encoding and no hex round trips per call. A test checks the fast digest
+ * against ethers' TypedDataEncoder.
  */
-import { BaseWallet, SigningKey, TypedDataEncoder, getBytes, keccak256, recoverAddress, toUtf8Bytes, type TypedDataField } from 'ethers';
+import { BaseWallet, SigningKey, TypedDataEncoder, getBytes, keccak256, toUtf8Bytes, type TypedDataField } from 'ethers';
 import { WireFormatError } from './format';
 import { keccak256Bytes, keccak256Hex } from './keccak';
 import { encodeMsgpackShared } from './msgpack';
+import { secp256k1 } from './secp256k1';
 
 /** An ECDSA signature as the venue's JSON carries it. */
 export interface Signature {
@@ -152,8 +154,7 @@ function signingKeyOf(wallet: SignerKey): SigningKey {
 }
 
 function signDigest(key: SigningKey, digest: string | Uint8Array): Signature {
-  const sig = key.sign(digest);
-  return { r: sig.r, s: sig.s, v: sig.v };
+  return secp256k1.sign(key, typeof digest === 'string' ? getBytes(digest) : digest);
 }
 
 function checkOpts(opts: L1Opts): void {
@@ -181,7 +182,7 @@ function pad32(h: string): string {
 function recoverFromDigest(digest: string | Uint8Array, sig: Signature): string {
   checkSignature(sig);
   try {
-    return recoverAddress(digest, { r: pad32(sig.r), s: pad32(sig.s), v: sig.v });
+    return secp256k1.recoverAddress(typeof digest === 'string' ? getBytes(digest) : digest, { r: pad32(sig.r), s: pad32(sig.s), v: sig.v });
   } catch (e) {
     throw new WireFormatError('signature', `does not recover to any address (${e instanceof Error ? e.message.split(' (')[0] : String(e)})`);
   }
