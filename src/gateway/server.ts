@@ -63,6 +63,8 @@ export interface Gateway {
   readonly url: string;
   readonly stats: GatewayStats;
   readonly connected: boolean;
+  /** bytes sent to the client that it has not read yet (0 without a client) */
+  readonly backlogBytes: number;
   /** fan one event out to the client, if it subscribed to that type */
   publish(ev: StrategyEvent): void;
   close(): Promise<void>;
@@ -310,6 +312,9 @@ export async function startGateway(o: StartGatewayOptions): Promise<Gateway> {
     stats,
     get connected() {
       return client !== null;
+    },
+    get backlogBytes() {
+      return client?.ws.bufferedAmount ?? 0;
     },
     publish(ev: StrategyEvent): void {
       const c = client;
