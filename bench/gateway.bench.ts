@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { parseSessionConfig } from '../src/config/session';
@@ -104,6 +105,9 @@ async function main(): Promise<void> {
   rows.push({ metric: 'round trips measured (gate results)', value: Object.entries(rtt.mix).map(([k, v]) => `${v} ${k}`).join(', '), unit: '' });
   const bytes = Buffer.byteLength(JSON.stringify({ type: 'event', event: { type: 'filled', at: Date.now(), coin: 'BTC', cloid: '0x' + 'ab'.repeat(16), oid: 123456, tid: 100000, side: 'B', px: '97000.5', sz: '0.00123', fee: '0.0123', closedPnl: '0', intendedPx: '97000' } }));
   rows.push({ metric: `events pushed to one client (filled, ${bytes} B frames)`, value: Math.round(ev.count / (ev.ms / 1000)), unit: 'events/s' });
+
+  // 2 shared cores: the tail of a loopback round trip is mostly the scheduler's, so say how busy the machine was
+  rows.push({ metric: 'machine load average over the last minute (at the end of the run)', value: +os.loadavg()[0].toFixed(2), unit: `(${os.cpus().length} CPUs)` });
 
   log(`gateway: ${ROUNDS} round trips (+${WARMUP} warm-up), ${EVENTS} events`);
   log('| metric | value | unit | goal |');
