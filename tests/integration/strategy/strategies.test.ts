@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { parseSessionConfig } from '../../../src/config/session';
 import type { HotPathWorker } from '../../../workers/hotpath-worker';
+import { TestClient } from '../../unit/gateway/client';
 import { isFlat, openPositions, ROOT, startInProcessWorker, startOperatorEnv, testConfig, waitForPhase, waitUntil, type OperatorEnv } from '../operator/harness';
 
 jest.setTimeout(120_000);
@@ -136,4 +137,47 @@ test('the TypeScript quoter module: post-only bid, re-quote on a mid move (cance
   const s = await waitForPhase(env, worker.sessionId, ['STOPPED_FLAT', 'STOP_FAILED'], 45_000);
   expect(s.phase).toBe('STOPPED_FLAT');
   expect(isFlat(env.sim.admin.state(env.address))).toBe(true);
+});
+
+describe('the strategy process dies (its socket drops without a close)', () => {
+  const tokenEnv = 'HLX_TEST_GATEWAY_TOKEN';
+  const token = randomBytes(16).toString('hex');
+  beforeAll(() => {
+    process.env[tokenEnv] = token;
+  });
+
+  async function restingBid(onDisconnect: 'cancel' | 'hardStop') {
+    const config = parseSessionConfig({
+      ...testConfig(env, { name: `drop-${onDisconnect}` }),
+      strategy: { kind: 'external' },
+      gateway: { listen: { port: 0 }, tokenEnv, onDisconnect },
+    });
+    worker = await startInProcessWorker(env, config);
+    await waitForPhase(env, worker.sessionId, ['READY_TRADING'], 30_000);
+    const c = await TestClient.connect(worker.gateway!.url, token);
+    await c.next('welcome');
+    const mark = Number(worker.hotPath().marketState.get('ETH')!.markPx);
+    c.send({ type: 'signal', id: 1, signal: { market: 'ETH', side: 'buy', size: '0.005', limitPx: String(Math.round(mark * 0.97)), tif: 'Alo' } });
+    const r = await c.next('result', (f) => f.id === 1, 10_000);
+    expect(r.result.status).toBe('Accepted');
+    const cloid = (r.result as { cloid: string }).cloid;
+    await waitUntil(() => env.sim.admin.state(env.address).openOrders, (o) => o.some((x) => x.cloid === cloid), 20_000, 'the bid resting at the venue');
+    c.ws.terminate();
+    return cloid;
+  }
+
+  test('onDisconnect cancel (the default): its resting order is cancelled at the venue, the session trades on', async () => {
+    const cloid = await restingBid('cancel');
+    await waitUntil(() => env.sim.admin.state(env.address).openOrders, (o) => !o.some((x) => x.cloid === cloid), 20_000, 'the bid cancelled at the venue');
+    expect(worker!.gateway!.stats.disconnectCancels).toBe(1);
+    expect(worker!.hotPath().latch.isTriggered()).toBe(false);
+  });
+
+  test('onDisconnect hardStop: the session stops flat', async () => {
+    await restingBid('hardStop');
+    const s = await waitForPhase(env, worker!.sessionId, ['STOPPED_FLAT', 'STOP_FAILED'], 45_000);
+    expect(s.phase).toBe('STOPPED_FLAT');
+    expect(worker!.hotPath().latch.record()).toMatchObject({ reason: 'Operator', source: 'gateway:strategy-disconnected' });
+    expect(isFlat(env.sim.admin.state(env.address))).toBe(true);
+  });
 });
