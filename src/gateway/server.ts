@@ -122,7 +122,9 @@ export async function startGateway(o: StartGatewayOptions): Promise<Gateway> {
   });
   // ws enforces a hard ceiling (it closes with 1009); below it, a frame over maxFrameBytes is
   // answered with an error frame, so a client learns the limit instead of losing the connection
-  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(1 << 20, cfg.maxFrameBytes * 16), perMessageDeflate: false });
+  // (UTF-8 is not validated by ws, which would close the connection: a bad text frame is answered
+  // with an error frame like any other bad frame)
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(1 << 20, cfg.maxFrameBytes * 16), perMessageDeflate: false, skipUTF8Validation: true });
 
   server.on('upgrade', (req, socket, head) => {
     if (!tokenMatches(req.headers.authorization, token)) {
@@ -261,16 +263,12 @@ export async function startGateway(o: StartGatewayOptions): Promise<Gateway> {
   }
 
   function snapshot(c: Client): void {
-    const markets = host.markets();
-    stats.snapshotsSent++;
-    send(c, {
-      type: 'snapshot',
-      at: host.clock(),
-      phase: host.phase(),
-      markets,
-      positions: host.positions(),
-      pending: host.orders(),
-    });
+    try {
+      stats.snapshotsSent++;
+      send(c, { type: 'snapshot', at: host.clock(), phase: host.phase(), markets: host.markets(), positions: host.positions(), pending: host.orders() });
+    } catch (e) {
+      log.error('gateway: snapshot failed', { error: (e as Error).message });
+    }
   }
 
   function onClose(c: Client): void {

@@ -28,7 +28,7 @@ beforeAll(async () => {
   if (r.status !== 0) throw new Error(`scripts/ensure-python.sh failed: ${r.stderr}`);
   python = r.stdout.trim().split('\n').pop()!;
   env = await startOperatorEnv();
-});
+}, 600_000); // a fresh clone installs the pinned Python packages here, once
 afterAll(async () => {
   await env?.close();
 });

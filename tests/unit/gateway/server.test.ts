@@ -93,6 +93,7 @@ test('hostile frames get an error frame naming the field, and the connection liv
   c.send(JSON.stringify({ type: 'ping', id: 12, pad: 'x'.repeat(2000) }));
   c.send('null');
   c.send({ type: 'signal', id: 13, signal: { __proto__: { market: 'BTC' }, constructor: 1 } });
+  c.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false }); // not UTF-8, in a text frame
   c.send({ type: 'ping', id: 99 });
   await c.next('pong', (f) => f.id === 99);
   const errs = c.all('error');
@@ -106,12 +107,13 @@ test('hostile frames get an error frame naming the field, and the connection liv
     ['BadFrame', '(root)', undefined],
     ['FrameTooLarge', undefined, undefined],
     ['BadFrame', '(root)', undefined],
+    ['BadFrame', '(root)', undefined],
   ]);
   expect(errs[0].message).toMatch(/^not JSON/);
   expect(errs[5].message).toMatch(/Unrecognized key: "extra"/);
   // a signal whose content is nonsense reaches the gates, which reject it naming the field
   expect(c.all('result').map((r) => [r.id, r.result.status, (r.result as { field?: string }).field])).toEqual([[13, 'Rejected', 'market']]);
-  expect(gw.stats.badFrames).toBe(8);
+  expect(gw.stats.badFrames).toBe(9);
   expect(gw.stats.tooLarge).toBe(1);
   expect(hp.tracker.orderCount).toBe(0);
 });
