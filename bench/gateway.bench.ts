@@ -17,7 +17,9 @@ import * as readline from 'node:readline';
 import { parseSessionConfig } from '../src/config/session';
 import { createHotPath } from '../src/executor/hot-path';
 import { hostFromHotPath } from '../src/gateway/host';
+import { parseClientFrame } from '../src/gateway/protocol';
 import { startGateway } from '../src/gateway/server';
+import { performance } from 'node:perf_hooks';
 import type { StrategyEvent } from '../src/strategy/events';
 import { setLogSink } from '../src/util/log';
 import { benchWire } from './hotpath-wire';
@@ -97,11 +99,31 @@ async function main(): Promise<void> {
   await gw.close();
   if (code !== 0 || !rtt || !ev) throw new Error(`the client exited ${code}`);
 
+  // the gateway's own share of a round trip, without sockets: parse the frame, the gates, the answer
+  // serialized (what runs between a frame arriving and its answer handed to the socket)
+  const handling: number[] = [];
+  const sizes = ['0.001', '0.01', '0.1'];
+  for (let i = 0; i < 20_000; i++) {
+    const text = JSON.stringify({ type: 'signal', id: i, signal: { market: MARKETS[i % 3].coin, side: 'buy', size: sizes[i % 3], limitPx: '1000', tif: 'Alo' } });
+    const t0 = performance.now();
+    const p = parseClientFrame(text);
+    if (!p.ok || p.frame.type !== 'signal') throw new Error('bench frame did not parse');
+    const result = hp.submitSignal(p.frame.signal);
+    JSON.stringify({ type: 'result', id: p.frame.id, result });
+    const t1 = performance.now();
+    if (result.status === 'Accepted') hp.cancelOrder({ cloid: result.cloid });
+    if (i >= 2_000) handling.push((t1 - t0) * 1000);
+  }
+  handling.sort((a, b) => a - b);
+  const at = (p: number) => handling[Math.min(handling.length - 1, Math.floor(handling.length * p))];
+
   const f = (x: number) => +x.toFixed(3);
   rows.push({ metric: 'signal → gate result round trip p50 (loopback, client in its own process)', value: f(rtt.signal[0]), unit: 'ms' });
   rows.push({ metric: 'signal → gate result round trip p99 (loopback, client in its own process)', value: f(rtt.signal[1]), unit: 'ms', goal: '< 1 ms' });
   rows.push({ metric: 'cancel → cancel result round trip p50', value: f(rtt.cancel[0]), unit: 'ms' });
   rows.push({ metric: 'cancel → cancel result round trip p99', value: f(rtt.cancel[1]), unit: 'ms' });
+  rows.push({ metric: 'gateway handling per signal frame (parse, gates, answer serialized; no socket) p50', value: +at(0.5).toFixed(2), unit: 'µs' });
+  rows.push({ metric: 'gateway handling per signal frame (parse, gates, answer serialized; no socket) p99', value: +at(0.99).toFixed(2), unit: 'µs' });
   rows.push({ metric: 'round trips measured (gate results)', value: Object.entries(rtt.mix).map(([k, v]) => `${v} ${k}`).join(', '), unit: '' });
   const bytes = Buffer.byteLength(JSON.stringify({ type: 'event', event: { type: 'filled', at: Date.now(), coin: 'BTC', cloid: '0x' + 'ab'.repeat(16), oid: 123456, tid: 100000, side: 'B', px: '97000.5', sz: '0.00123', fee: '0.0123', closedPnl: '0', intendedPx: '97000' } }));
   rows.push({ metric: `events pushed to one client (filled, ${bytes} B frames)`, value: Math.round(ev.count / (ev.ms / 1000)), unit: 'events/s' });
