@@ -106,15 +106,24 @@ export class StrategyDriver {
       this.event({ type: 'phase', at: now, phase: ctx.phase, ready: ctx.ready });
     }
     for (const a of this.strategy.onTick(ctx)) {
+      // a callback that throws must not drop the rest of this tick's actions
       if (isCancelRequest(a)) {
         const r = this.d.executor.onCancel({ cloid: a.cancel });
         this.cancelsSubmitted++;
-        this.strategy.onCancelResult?.(a, r, ctx);
+        this.guard('strategy.onCancelResult', () => this.strategy.onCancelResult?.(a, r, ctx));
       } else {
         const r = this.d.executor.onSignal(a);
         this.signalsSubmitted++;
-        this.strategy.onResult?.(a, r, ctx);
+        this.guard('strategy.onResult', () => this.strategy.onResult?.(a, r, ctx));
       }
+    }
+  }
+
+  private guard(where: string, f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      this.d.onError?.(where, e);
     }
   }
 }
