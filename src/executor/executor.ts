@@ -179,13 +179,12 @@ export class Executor {
     this.d.onEvent?.({ type: 'cancelled', at: this.d.clock(), cloid: order.cloid, coin: order.market, reason: why });
   }
 
-  /** Enqueue a cancel-by-cloid for an order that may be on the book (once per order); false when none was enqueued. */
-  enqueueCancel(order: PendingOrder): boolean {
-    if (order.cancelQueued || (order.cancelAttempts ?? 0) >= MAX_CANCEL_ATTEMPTS) return false;
+  /** Enqueue a cancel-by-cloid for an order that may be on the book (once per order). */
+  enqueueCancel(order: PendingOrder): void {
+    if (order.cancelQueued || (order.cancelAttempts ?? 0) >= MAX_CANCEL_ATTEMPTS) return;
     order.cancelQueued = true;
     order.cancelAttempts = (order.cancelAttempts ?? 0) + 1;
     this.d.scheduler.enqueueCancelByCloid({ asset: order.rec.asset, cloid: order.cloid, coin: order.market, order });
-    return true;
   }
 
   /**
@@ -197,7 +196,11 @@ export class Executor {
       getOrder: (c) => this.d.tracker.getOrder(c),
       removeQueued: (o) => this.d.scheduler.removeQueuedOrder(o),
       cleanupDropped: (o, why) => this.cleanupDropped(o, why),
-      enqueueCancel: (o) => this.enqueueCancel(o),
+      // enqueueCancel sets cancelQueued when it enqueued one (it declines once the retries are spent)
+      enqueueCancel: (o) => {
+        this.enqueueCancel(o);
+        return o.cancelQueued;
+      },
     });
     this.cancelCounts[r.status === 'Accepted' ? 'Accepted' : r.reason]++;
     return r;
