@@ -240,8 +240,11 @@ function resolveRelativeTo(cfg: SessionConfig, file: string): SessionConfig {
   return cfg;
 }
 
-/** Read and validate a session YAML file; errors name the file and the field. */
-export function loadSessionConfig(file: string): SessionConfig {
+/**
+ * Read and validate a session YAML file without loading the strategy module: what operator
+ * commands use (a HardStop from `hlx hardstop --config …` must not depend on the strategy's code).
+ */
+export function readSessionConfig(file: string): SessionConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -254,7 +257,12 @@ export function loadSessionConfig(file: string): SessionConfig {
   } catch (e) {
     throw new SessionConfigError(`${file}: not valid YAML: ${(e as Error).message}`);
   }
-  const cfg = resolveRelativeTo(parseSessionConfig(raw, file), file);
+  return resolveRelativeTo(parseSessionConfig(raw, file), file);
+}
+
+/** Read and validate a session YAML file for a start, strategy module included; errors name the file and the field. */
+export function loadSessionConfig(file: string): SessionConfig {
+  const cfg = readSessionConfig(file);
   checkStrategyModule(cfg, file);
   return cfg;
 }

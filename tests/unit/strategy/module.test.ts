@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { loadSessionConfig, parseSessionConfig, SessionConfigError } from '../../../src/config/session';
+import { loadSessionConfig, parseSessionConfig, readSessionConfig, SessionConfigError } from '../../../src/config/session';
+import { resolveTarget } from '../../../src/cli/session-target';
 import { strategyFromConfig } from '../../../src/executor/hot-path';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -55,6 +56,14 @@ test('bad params are refused at start naming strategy.params.<field>', () => {
   expect(() => loadSessionConfig(unknown)).toThrow(/strategy\.params: Unrecognized key: "spred"/);
   const missing = writeConfig({ kind: 'module', module: './strategies/mine.ts' });
   expect(() => loadSessionConfig(missing)).toThrow(/strategy\.params\.coin: /);
+});
+
+test('operator commands find the session without loading the strategy code (a broken module cannot block a HardStop)', () => {
+  const file = writeConfig({ kind: 'module', module: './strategies/nofactory.ts' });
+  expect(() => loadSessionConfig(file)).toThrow(/exports no createStrategy/);
+  expect(readSessionConfig(file).strategy).toMatchObject({ kind: 'module' });
+  const t = resolveTarget({ config: file }, { session: 's', stop: 'st', hotPathPrefix: 'hp' });
+  expect(t.sessionId).toMatch(/^hlx-session-0x[0-9a-f]{40}-module$/);
 });
 
 test('a missing file, a module without a factory, a factory that throws, a wrong extension: each names the field', () => {
