@@ -161,6 +161,17 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   // the first sync (positions) before the session is asked
   await sync.waitFirstSync(10_000);
 
+  // ---- the strategy gateway (before anything polls: a port in use fails the start cleanly) ----
+  if (cfg.gateway && token) {
+    const host = hostFromHotPath(id.sessionId, () => holder.current, clock);
+    gateway = await startGateway({ config: cfg.gateway, host, token, log: log.child('gateway') }).catch(async (e: Error) => {
+      closed = true;
+      sync?.feed.stop();
+      await venue.close().catch(() => {});
+      throw new Error(`gateway.listen: cannot listen: ${e.message}`);
+    });
+  }
+
   // ---- the Temporal worker on this session's own queue ----
   let worker: Worker | undefined;
   let finished: Promise<void> = Promise.resolve();
@@ -175,9 +186,6 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     finished = worker.run().catch((e) => log.error('Temporal worker stopped with an error', { error: (e as Error).message }));
   }
 
-  if (cfg.gateway && token) {
-    gateway = await startGateway({ config: cfg.gateway, host: hostFromHotPath(id.sessionId, () => holder.current, clock), token, log: log.child('gateway') });
-  }
   gate.start();
   holder.current.start();
   log.info('hot-path worker started', { sessionId: id.sessionId, taskQueue: id.hotPathTaskQueue, markets: cfg.markets.join(','), hostId });

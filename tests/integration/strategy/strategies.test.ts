@@ -12,6 +12,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { parseSessionConfig } from '../../../src/config/session';
 import type { HotPathWorker } from '../../../workers/hotpath-worker';
@@ -137,6 +138,20 @@ test('the TypeScript quoter module: post-only bid, re-quote on a mid move (cance
   const s = await waitForPhase(env, worker.sessionId, ['STOPPED_FLAT', 'STOP_FAILED'], 45_000);
   expect(s.phase).toBe('STOPPED_FLAT');
   expect(isFlat(env.sim.admin.state(env.address))).toBe(true);
+});
+
+test('a gateway that cannot listen fails the start naming gateway.listen; a missing token names gateway.tokenEnv', async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  const port = (blocker.address() as net.AddressInfo).port;
+  try {
+    process.env.HLX_TEST_GATEWAY_TOKEN = randomBytes(16).toString('hex');
+    const base = { ...testConfig(env, { name: 'busy' }), strategy: { kind: 'external' } };
+    await expect(startInProcessWorker(env, parseSessionConfig({ ...base, gateway: { listen: { port }, tokenEnv: 'HLX_TEST_GATEWAY_TOKEN' } }))).rejects.toThrow(/^gateway\.listen: cannot listen: .*EADDRINUSE/);
+    await expect(startInProcessWorker(env, parseSessionConfig({ ...base, gateway: { listen: { port: 0 }, tokenEnv: 'HLX_TEST_NO_SUCH_TOKEN' } }))).rejects.toThrow(/^gateway\.tokenEnv: the environment variable HLX_TEST_NO_SUCH_TOKEN is not set/);
+  } finally {
+    blocker.close();
+  }
 });
 
 describe('the strategy process dies (its socket drops without a close)', () => {
