@@ -19,6 +19,7 @@ const BENCHES: { name: string; what: string; cmd: string[] }[] = [
   { name: 'hotpath', what: 'gates and tick → signed batch', cmd: ['npx', 'tsx', 'bench/hotpath.bench.ts'] },
   { name: 'post', what: 'post round trip on loopback', cmd: ['npx', 'tsx', 'bench/post.bench.ts'] },
   { name: 'sim', what: 'simulator throughput', cmd: ['npx', 'tsx', 'bench/sim.bench.ts'] },
+  { name: 'gateway', what: 'signal gateway: signal → gate result round trip, events/s to one client', cmd: ['npx', 'tsx', 'bench/gateway.bench.ts'] },
   { name: 'hotpath-stop', what: 'HardStop trigger → first cancel on the wire', cmd: ['npx', 'tsx', 'bench/hotpath-stop.bench.ts'] },
   {
     name: 'stop',

@@ -22,6 +22,8 @@ import type { SessionConfig } from '../src/config/session';
 import { durationMs, loadTemporalYaml, type TemporalYaml } from '../src/config/temporal';
 import type { HotPath } from '../src/executor/hot-path';
 import type { WirePort } from '../src/executor/ports';
+import { hostFromHotPath } from '../src/gateway/host';
+import { gatewayToken, startGateway, type Gateway } from '../src/gateway/server';
 import type { VenueClient } from '../src/exchange/hyperliquid/venue-client';
 import { SESSION_WORKFLOW_TYPE } from '../src/orchestration/ids';
 import type { HardStopReason, HardStopRecord } from '../src/risk/reasons';
@@ -70,6 +72,8 @@ export interface HotPathWorker {
   hardStop(reason?: HardStopReason, source?: string): HardStopRecord;
   /** Polls the session's phase until one of `phases` or the timeout; null on timeout. */
   waitForPhase(phases: readonly SessionPhase[], timeoutMs: number): Promise<SessionState | null>;
+  /** the signal gateway, when the config has `gateway:` */
+  readonly gateway?: Gateway;
   /** Resolves when the Temporal worker stopped (after shutdown()). */
   readonly finished: Promise<void>;
   shutdown(): Promise<void>;
@@ -96,6 +100,9 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   const handle = client.workflow.getHandle(id.sessionId);
   const pending = new PendingCalls(log);
   let closed = false;
+  // the gateway's token is checked before anything starts (a missing one names gateway.tokenEnv)
+  const token = cfg.gateway ? gatewayToken(cfg.gateway) : undefined;
+  let gateway: Gateway | undefined;
   const ports = createSessionPorts({ ...link, config: cfg, log, pending, closed: () => closed });
 
   // the session workflow exists from now on (an operator can stop it by id even before the venue
@@ -116,6 +123,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     transport: venue,
     ...ports,
     clock,
+    onStrategyEvent: (ev) => gateway?.publish(ev),
     onError: (where, e) => log.error('hot path error', { where, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
   }));
 
@@ -153,6 +161,17 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   // the first sync (positions) before the session is asked
   await sync.waitFirstSync(10_000);
 
+  // ---- the strategy gateway (before anything polls: a port in use fails the start cleanly) ----
+  if (cfg.gateway && token) {
+    const host = hostFromHotPath(id.sessionId, () => holder.current, clock);
+    gateway = await startGateway({ config: cfg.gateway, host, token, log: log.child('gateway') }).catch(async (e: Error) => {
+      closed = true;
+      sync?.feed.stop();
+      await venue.close().catch(() => {});
+      throw new Error(`gateway.listen: cannot listen: ${e.message}`);
+    });
+  }
+
   // ---- the Temporal worker on this session's own queue ----
   let worker: Worker | undefined;
   let finished: Promise<void> = Promise.resolve();
@@ -182,6 +201,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     lastState: () => gate.lastState(),
     hardStop: (reason = 'Operator', source = 'ctrl-c') => holder.current.hardStop(reason, source),
     waitForPhase: (phases, timeoutMs) => gate.waitForPhase(phases, timeoutMs),
+    gateway,
     get finished() {
       return finished;
     },
@@ -189,6 +209,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       shutdownP ??= (async () => {
         closed = true;
         holder.current.stop();
+        await gateway?.close().catch((e) => log.warn('gateway did not close cleanly', { error: (e as Error).message }));
         const gateStopped = gate.stop('shutting down', 3_000);
         // bounded: an unreachable Temporal must not hold the shutdown up
         await pending.drain(3_000);

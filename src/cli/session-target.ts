@@ -4,7 +4,7 @@
  * the session workflow's `state` query, plus the hot path's own status when its worker is alive
  * on this machine (it writes `.run/status/<sessionId>.json` every second).
  */
-import { loadSessionConfig, SessionConfigError, type SessionConfig } from '../config/session';
+import { readSessionConfig, SessionConfigError, type SessionConfig } from '../config/session';
 import type { HotPathStatusJson } from '../../activities/hotpath';
 import type { SessionState } from '../../workflows/messages';
 import { connectTemporal, sessionIdentity, sessionInput, TemporalUnreachableError, type TaskQueues, type TemporalHandles } from '../../workers/session-client';
@@ -23,7 +23,8 @@ export function resolveTarget(o: { sessionId?: string; config?: string }, queues
   if (!file) throw new CliError('--session-id or --config: one is required (or set HLX_SESSION_CONFIG)');
   let cfg: SessionConfig;
   try {
-    cfg = loadSessionConfig(file);
+    // the session's id only: never the strategy's code (a broken module must not block a HardStop)
+    cfg = readSessionConfig(file);
   } catch (e) {
     if (e instanceof SessionConfigError) throw new CliError(`--config: ${e.message}`);
     throw e;

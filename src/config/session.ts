@@ -7,8 +7,10 @@
  * (`...Ms`), basis points are plain numbers (`...Bps`). Every error names the field.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { loadStrategyModule, StrategyModuleError } from '../strategy/module-loader';
 import { formatZodError } from './zod-error';
 
 /** A non-negative decimal string such as "250" or "12.5" (no exponent, no sign). */
@@ -64,7 +66,47 @@ export const ReplayStrategyConfig = z
   })
   .strict();
 
-export const StrategyConfig = z.discriminatedUnion('kind', [DemoStrategyConfig, ReplayStrategyConfig]);
+export const ModuleStrategyConfig = z
+  .object({
+    kind: z.literal('module'),
+    /** The strategy's file (.ts, .js, .mjs, .cjs), relative to the config file; see src/strategy/module-loader.ts. */
+    module: z.string().regex(/\.(ts|mts|cts|js|mjs|cjs)$/, 'a path to a .ts, .js or .mjs file'),
+    /** Handed to the module's createStrategy, checked with its paramsSchema when it exports one. */
+    params: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+/** No strategy in this process: an external one speaks to the gateway (needs `gateway:`). */
+export const ExternalStrategyConfig = z.object({ kind: z.literal('external') }).strict();
+
+export const StrategyConfig = z.discriminatedUnion('kind', [DemoStrategyConfig, ReplayStrategyConfig, ModuleStrategyConfig, ExternalStrategyConfig]);
+
+const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'] as const;
+
+/** The local signal gateway for strategies in other processes (src/gateway/PROTOCOL.md). */
+export const GatewayConfig = z
+  .object({
+    /** Loopback TCP (port 0 = any free port, logged) or a Unix socket path (relative to the config file). */
+    listen: z.union([
+      z.object({ host: z.enum(LOOPBACK_HOSTS, { message: 'a loopback address: 127.0.0.1, ::1 or localhost' }).default('127.0.0.1'), port: z.number().int().min(0).max(65535) }).strict(),
+      z.object({ socket: z.string().min(1) }).strict(),
+    ]),
+    /** The environment variable holding the bearer token a client must present (≥ 16 characters). */
+    tokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name'),
+    /** When the strategy client goes away: nothing, cancel its open orders, or HardStop. */
+    onDisconnect: z.enum(['none', 'cancel', 'hardStop']).default('cancel'),
+    /** A bigger text frame is answered with an error frame, unparsed, bytes. */
+    maxFrameBytes: z.number().int().min(256).max(1_048_576).default(65_536),
+    /** The client's message budget: sustained messages per second and burst. */
+    maxMessagesPerSecond: z.number().positive().default(1_000),
+    messageBurst: PositiveInt.default(2_000),
+    /** The fastest market-state snapshot rate a client may ask for, ms. */
+    minSnapshotMs: PositiveInt.default(20),
+    /** A client that lets this much output pile up unread is disconnected, bytes. */
+    maxBufferedBytes: PositiveInt.default(8 * 1024 * 1024),
+  })
+  .strict();
+export type GatewayConfig = z.infer<typeof GatewayConfig>;
 
 export const LimitsConfig = z
   .object({
@@ -148,8 +190,14 @@ export const SessionConfig = z
     goNoGo: GoNoGoConfig,
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
     session: z.object({ id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional() }).strict().default({}),
+    gateway: GatewayConfig.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.strategy.kind === 'external' && !c.gateway) {
+      ctx.addIssue({ code: 'custom', path: ['gateway'], message: 'required when strategy.kind is external (the strategy connects through it)' });
+    }
+  });
 export type SessionConfig = z.infer<typeof SessionConfig>;
 export type SessionConfigInput = z.input<typeof SessionConfig>;
 export type LimitsConfig = z.infer<typeof LimitsConfig>;
@@ -170,8 +218,33 @@ export function parseSessionConfig(raw: unknown, origin = 'session config'): Ses
   return r.data;
 }
 
-/** Read and validate a session YAML file; errors name the file and the field. */
-export function loadSessionConfig(file: string): SessionConfig {
+/**
+ * The strategy module's exports and params, checked at start (src/strategy/module-loader.ts);
+ * a problem is a SessionConfigError naming the field, like every other config error.
+ */
+export function checkStrategyModule(cfg: SessionConfig, origin = 'session config'): void {
+  if (cfg.strategy.kind !== 'module') return;
+  try {
+    loadStrategyModule(cfg.strategy.module, cfg.strategy.params);
+  } catch (e) {
+    if (e instanceof StrategyModuleError) throw new SessionConfigError(`${origin}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Paths in the file (strategy.module, gateway.listen.socket) are relative to the file itself. */
+function resolveRelativeTo(cfg: SessionConfig, file: string): SessionConfig {
+  const dir = path.dirname(path.resolve(file));
+  if (cfg.strategy.kind === 'module') cfg.strategy.module = path.resolve(dir, cfg.strategy.module);
+  if (cfg.gateway && 'socket' in cfg.gateway.listen) cfg.gateway.listen.socket = path.resolve(dir, cfg.gateway.listen.socket);
+  return cfg;
+}
+
+/**
+ * Read and validate a session YAML file without loading the strategy module: what operator
+ * commands use (a HardStop from `hlx hardstop --config …` must not depend on the strategy's code).
+ */
+export function readSessionConfig(file: string): SessionConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -184,5 +257,12 @@ export function loadSessionConfig(file: string): SessionConfig {
   } catch (e) {
     throw new SessionConfigError(`${file}: not valid YAML: ${(e as Error).message}`);
   }
-  return parseSessionConfig(raw, file);
+  return resolveRelativeTo(parseSessionConfig(raw, file), file);
+}
+
+/** Read and validate a session YAML file for a start, strategy module included; errors name the file and the field. */
+export function loadSessionConfig(file: string): SessionConfig {
+  const cfg = readSessionConfig(file);
+  checkStrategyModule(cfg, file);
+  return cfg;
 }

@@ -61,6 +61,17 @@ class Fifo<T> {
     }
     return x;
   }
+  /** Remove one item (O(n): strategy cancels of queued orders are rare next to pushes). */
+  remove(x: T): boolean {
+    const i = this.a.indexOf(x, this.h);
+    if (i < 0) return false;
+    this.a.splice(i, 1);
+    if (this.h === this.a.length) {
+      this.a = [];
+      this.h = 0;
+    }
+    return true;
+  }
   drain(): T[] {
     const out = this.a.slice(this.h) as T[];
     this.a = [];
@@ -98,6 +109,11 @@ export class BatchScheduler {
   /** Remove every queued new (non-reduce-only) order; returns (cloid, market) pairs for cleanup. */
   dropNewOrders(): DroppedOrder[] {
     return this.newOrders.drain().map((order) => ({ cloid: order.cloid, market: order.market, order }));
+  }
+
+  /** Take one queued order out (a strategy cancelled it before it was sent); false when it is not queued. */
+  removeQueuedOrder(o: PendingOrder): boolean {
+    return (o.reduceOnly ? this.reduceOnly : this.newOrders).remove(o);
   }
 
   /** At most one batch: cancels first, then reduce-only, then new orders (none while HardStop holds). */

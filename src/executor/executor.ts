@@ -28,6 +28,7 @@ import type { BatchScheduler, DroppedOrder } from './batch-scheduler';
 import type { HardStopLatch } from './latch';
 import type { Readiness } from './readiness';
 import { fastParseSignal, SignalSchema, type Signal } from './signal';
+import { emptyCancelCounts, evaluateCancel, type CancelResult, type CancelResultKey } from './cancel';
 
 export type ExecutionResult =
   | { status: 'Accepted'; cloid: string }
@@ -70,6 +71,8 @@ const MAX_CANCEL_ATTEMPTS = 3;
 export class Executor {
   /** every result counted by reason */
   readonly counts: Record<ResultKey, number>;
+  /** every strategy cancel (onCancel) counted by result */
+  readonly cancelCounts: Record<CancelResultKey, number> = emptyCancelCounts();
   private seq = 0;
   private readonly d: ExecutorDeps;
 
@@ -182,6 +185,25 @@ export class Executor {
     order.cancelQueued = true;
     order.cancelAttempts = (order.cancelAttempts ?? 0) + 1;
     this.d.scheduler.enqueueCancelByCloid({ asset: order.rec.asset, cloid: order.cloid, coin: order.market, order });
+  }
+
+  /**
+   * A strategy cancels one of its own orders by cloid (./cancel.ts). Not gated: allowed in every
+   * phase, also under HardStop; counted in cancelCounts.
+   */
+  onCancel(input: unknown): CancelResult {
+    const r = evaluateCancel(input, {
+      getOrder: (c) => this.d.tracker.getOrder(c),
+      removeQueued: (o) => this.d.scheduler.removeQueuedOrder(o),
+      cleanupDropped: (o, why) => this.cleanupDropped(o, why),
+      // enqueueCancel sets cancelQueued when it enqueued one (it declines once the retries are spent)
+      enqueueCancel: (o) => {
+        this.enqueueCancel(o);
+        return o.cancelQueued;
+      },
+    });
+    this.cancelCounts[r.status === 'Accepted' ? 'Accepted' : r.reason]++;
+    return r;
   }
 
   /**

@@ -16,11 +16,15 @@ import { MarketStateCache, type MarketMeta } from '../state/market-state';
 import { PositionTracker } from '../state/position-tracker';
 import { DemoStrategy } from '../strategy/demo';
 import { StrategyDriver } from '../strategy/driver';
+import type { StrategyEvent } from '../strategy/events';
+import { ExternalStrategy } from '../strategy/external';
+import { loadStrategyModule } from '../strategy/module-loader';
 import { loadReplayFile, ReplayStrategy } from '../strategy/replay';
 import type { Strategy } from '../strategy/strategy';
 import { ActionBudget } from './action-budget';
 import { BatchScheduler } from './batch-scheduler';
 import type { FillInput, MarkUpdate, MidsUpdate, OrderUpdateInput, PositionsSnapshot, SocketState } from './events';
+import type { CancelResult } from './cancel';
 import { Executor, type AlertPort, type ExecutionResult, type ResultKey } from './executor';
 import { ExecutorLoop } from './executor-loop';
 import { HardStopLatch } from './latch';
@@ -47,6 +51,8 @@ export interface HotPathDeps {
   onError?: (where: string, e: unknown) => void;
   /** called once per ExecutionEvent, after the RiskMonitor was given it */
   onEvent?: (ev: ExecutionEvent) => void;
+  /** every StrategyEvent (execution events, order updates, HardStop, phase changes), after the strategy saw it: the gateway */
+  onStrategyEvent?: (ev: StrategyEvent) => void;
 }
 
 export interface HotPathStatus {
@@ -60,6 +66,7 @@ export interface HotPathStatus {
   exposure: { totalUsd: string; perMarket: Record<string, string> };
   risk: RiskFigures;
   gateCounts: Record<ResultKey, number>;
+  cancelCounts: Executor['cancelCounts'];
   loop: ExecutorLoop['stats'] & { postsInFlight: number };
   queue: { cancels: number; reduceOnly: number; newOrders: number };
   lastEvents: ExecutionEvent[];
@@ -88,18 +95,14 @@ export function createHotPath(deps: HotPathDeps) {
     maxCancelsPerAction: cfg.executor.maxCancelsPerAction,
   });
 
-  // forward references: events fan out to the RiskMonitor and the strategy
+  // forward references: events fan out to the RiskMonitor and the strategy (through its driver)
   let riskMonitor: RiskMonitor;
-  let strategy: Strategy;
+  let driver: StrategyDriver | undefined;
   const emit = (ev: ExecutionEvent): void => {
     lastEvents.push(ev);
     if (lastEvents.length > LAST_EVENTS) lastEvents.shift();
     riskMonitor.post(ev);
-    try {
-      strategy?.onEvent?.(ev);
-    } catch (e) {
-      onError('strategy.onEvent', e);
-    }
+    driver?.event(ev);
     deps.onEvent?.(ev);
   };
 
@@ -152,8 +155,18 @@ export function createHotPath(deps: HotPathDeps) {
     onTransportError: (e) => onError('transport', e),
   });
 
-  strategy = deps.strategy ?? strategyFromConfig(cfg);
-  const driver = new StrategyDriver(strategy, { executor, markets: marketState, tracker, latch, readiness, coins: cfg.markets });
+  const strategy = deps.strategy ?? strategyFromConfig(cfg);
+  driver = new StrategyDriver(strategy, {
+    executor,
+    markets: marketState,
+    tracker,
+    latch,
+    readiness,
+    coins: cfg.markets,
+    onEvent: deps.onStrategyEvent,
+    onError,
+  });
+  const strategyDriver = driver;
 
   let timer: ReturnType<typeof setInterval> | null = null;
 
@@ -161,7 +174,7 @@ export function createHotPath(deps: HotPathDeps) {
     const now = clock();
     riskMonitor.post({ type: 'timer', at: now });
     try {
-      driver.tick(now);
+      strategyDriver.tick(now);
     } catch (e) {
       onError('strategy', e);
     }
@@ -207,6 +220,7 @@ export function createHotPath(deps: HotPathDeps) {
       exposure: { totalUsd: formatNotional(tracker.totalNotional()), perMarket },
       risk: riskMonitor.figures(),
       gateCounts: { ...executor.counts },
+      cancelCounts: { ...executor.cancelCounts },
       loop: { ...loop.stats, postsInFlight: loop.postsInFlight },
       queue: scheduler.sizes,
       lastEvents: [...lastEvents],
@@ -224,7 +238,7 @@ export function createHotPath(deps: HotPathDeps) {
     riskMonitor,
     readiness,
     strategy,
-    driver,
+    driver: strategyDriver,
 
     // ---- inputs (the worker adapts WsClient frames to these) ----
     onMarkUpdate(u: MarkUpdate): void {
@@ -239,6 +253,7 @@ export function createHotPath(deps: HotPathDeps) {
     },
     onOrderUpdate(u: OrderUpdateInput): void {
       tracker.post({ type: 'orderUpdate', u });
+      strategyDriver.event({ type: 'order', at: u.time, coin: u.coin, oid: u.oid, ...(u.cloid ? { cloid: u.cloid } : {}), status: u.status, origSz: u.origSz, sz: u.sz });
     },
     /** clearinghouseState positions; required at start and after every reconnect before trading resumes */
     onPositions(s: PositionsSnapshot): void {
@@ -268,6 +283,10 @@ export function createHotPath(deps: HotPathDeps) {
     submitSignal(sig: unknown): ExecutionResult {
       return executor.onSignal(sig);
     },
+    /** Cancel one of our orders by cloid (the gateway, testing); never gated. */
+    cancelOrder(input: unknown): CancelResult {
+      return executor.onCancel(input);
+    },
     tickOnce,
     start(): void {
       if (timer) return;
@@ -285,6 +304,8 @@ export function createHotPath(deps: HotPathDeps) {
 export function strategyFromConfig(cfg: SessionConfig): Strategy {
   const s = cfg.strategy;
   if (s.kind === 'demo') return new DemoStrategy(s);
+  if (s.kind === 'module') return loadStrategyModule(s.module, s.params).create();
+  if (s.kind === 'external') return new ExternalStrategy();
   const { items, errors } = loadReplayFile(s.file);
   const log = createLogger('replay');
   for (const e of errors) log.warn('bad line skipped', { file: s.file, line: e.line, error: e.message });

@@ -1,6 +1,6 @@
 import { parseReplayJsonl, ReplayStrategy } from '../../../src/strategy/replay';
 
-const ctx = (now: number) => ({ now, ready: true, hardStopped: false, markets: [] });
+const ctx = (now: number) => ({ now, ready: true, hardStopped: false, phase: 'READY_TRADING' as const, orders: [], markets: [] });
 
 describe('JSONL replay source', () => {
   const text = [
