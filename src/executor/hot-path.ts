@@ -243,7 +243,7 @@ export function createHotPath(deps: HotPathDeps) {
     /** clearinghouseState positions; required at start and after every reconnect before trading resumes */
     onPositions(s: PositionsSnapshot): void {
       // READY only once the snapshot is applied, not when it is merely queued
-      tracker.post({ type: 'positions', positions: s.positions, at: s.at, applied: () => readiness.set('positionsSynced', true) });
+      tracker.post({ type: 'positions', positions: s.positions, at: s.at, venueTime: s.venueTime, applied: () => readiness.set('positionsSynced', true) });
     },
     onSocketState(s: SocketState): void {
       readiness.set('socketUp', s.up);

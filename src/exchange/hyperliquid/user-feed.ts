@@ -123,6 +123,7 @@ export function fillToInput(f: Fill): FillInput {
     fee: f.fee,
     closedPnl: f.closedPnl,
     time: f.time,
+    startPosition: f.startPosition,
   };
 }
 
@@ -139,7 +140,11 @@ export function wsOrderToInput(o: WsOrder): OrderUpdateInput {
 }
 
 export function positionsFrom(ch: ClearinghouseState, at: number): PositionsSnapshot {
-  return { positions: ch.assetPositions.map((p) => ({ coin: p.position.coin, szi: p.position.szi })), at };
+  return {
+    positions: ch.assetPositions.map((p) => ({ coin: p.position.coin, szi: p.position.szi })),
+    at,
+    ...(ch.time !== undefined ? { venueTime: ch.time } : {}),
+  };
 }
 
 interface KnownOpen {
@@ -400,9 +405,12 @@ export class UserFeed {
     this.guard('onOpenOrders', () => this.h.onOpenOrders?.({ orders: open.map((o) => ({ oid: o.oid, cloid: o.cloid ?? null })), at }));
 
     // 4. positions last: they include every fill delivered above
+    const asked = this.clock();
     const ch = await this.source.clearinghouseState(this.user);
     if (stale()) return;
-    this.guard('onPositions', () => this.h.onPositions(positionsFrom(ch, this.clock())));
+    // merged by the venue's clock (PositionBook): without the venue's time, the time it was asked
+    const snap = positionsFrom(ch, this.clock());
+    this.guard('onPositions', () => this.h.onPositions({ ...snap, venueTime: snap.venueTime ?? asked }));
 
     if (reconnect) missedFills += this.fromSnapshot;
     this.fromSnapshot = 0;

@@ -25,6 +25,10 @@ describe('PositionTracker', () => {
     s.t.drain();
     expect(s.t.allPositions()).toEqual([{ coin: 'BTC', szi: '0.002' }]);
     expect(s.t.stats.duplicateFills).toBe(1);
+    // no order of ours has that oid (yet): the fill waits for it, then is delivered unmatched
+    expect(s.events.filter((e) => e.type === 'filled')).toHaveLength(0);
+    s.t.post({ type: 'sweep', at: 60_000, orphanWaitMs: 10_000, awaitFillsMs: 10_000 });
+    s.t.drain();
     expect(s.events.filter((e) => e.type === 'filled')).toHaveLength(1);
   });
 
