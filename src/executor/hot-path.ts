@@ -21,11 +21,13 @@ import type { Strategy } from '../strategy/strategy';
 import { ActionBudget } from './action-budget';
 import { BatchScheduler } from './batch-scheduler';
 import type { FillInput, MarkUpdate, MidsUpdate, OrderUpdateInput, PositionsSnapshot, SocketState } from './events';
-import { Executor, type AlertPort, type ExecutionResult, type ResultKey } from './executor';
+import { Executor, orderControlsFrom, type AlertPort, type ExecutionResult, type ResultKey } from './executor';
 import { ExecutorLoop } from './executor-loop';
 import { HardStopLatch } from './latch';
 import type { CheckpointPort, HardStopPort, OrderTransport, WirePort } from './ports';
 import { Readiness } from './readiness';
+import { createVenueState, type VenueInfoPort, type VenueState } from './venue-state';
+import type { VenueOpenOrder } from '../state/foreign-orders';
 import { createLogger } from '../util/log';
 
 export interface HotPathDeps {
@@ -47,6 +49,15 @@ export interface HotPathDeps {
   onError?: (where: string, e: unknown) => void;
   /** called once per ExecutionEvent, after the RiskMonitor was given it */
   onEvent?: (ev: ExecutionEvent) => void;
+  /**
+   * The venue's info endpoint (VenueClient): orderStatus for unknown outcomes, clearinghouseState +
+   * openOrders for the drift alarm and resync(). Omitted: neither runs (gate-only tests).
+   */
+  venueInfo?: VenueInfoPort;
+  /** the account whose state is kept: the vault's or the account's address (with venueInfo) */
+  user?: string;
+  /** the venue's whole universe (meta): markets the session does not trade, for exposure and cancels */
+  universe?: MarketMeta[];
 }
 
 export interface HotPathStatus {
@@ -63,6 +74,8 @@ export interface HotPathStatus {
   loop: ExecutorLoop['stats'] & { postsInFlight: number };
   queue: { cancels: number; reduceOnly: number; newOrders: number };
   lastEvents: ExecutionEvent[];
+  /** issue #13: drift alarm, unknown-outcome resolver, foreign orders, orphan fills */
+  venueState: ReturnType<VenueState['status']>;
 }
 
 export type HotPath = ReturnType<typeof createHotPath>;
@@ -79,10 +92,12 @@ export function createHotPath(deps: HotPathDeps) {
   const latch = new HardStopLatch(clock);
   const marketState = new MarketStateCache(cfg.limits.markMaxAgeMs);
   for (const m of deps.markets) marketState.define(m);
+  marketState.setUniverse(deps.universe ?? []);
   const missing = cfg.markets.filter((c) => !marketState.get(c));
   if (missing.length) throw new Error(`markets: ${missing.join(', ')} not found in the venue's meta`);
 
   const readiness = new Readiness();
+  const log = createLogger('hot-path');
   const scheduler = new BatchScheduler(latch, {
     maxOrdersPerAction: cfg.executor.maxOrdersPerAction,
     maxCancelsPerAction: cfg.executor.maxCancelsPerAction,
@@ -104,6 +119,7 @@ export function createHotPath(deps: HotPathDeps) {
   };
 
   let executor: Executor;
+  let venueState: VenueState;
   const tracker = new PositionTracker(
     marketState,
     latch,
@@ -111,6 +127,7 @@ export function createHotPath(deps: HotPathDeps) {
       onEvent: emit,
       onLiveWhileStopped: (o) => executor.enqueueCancel(o),
       onError: (e) => onError('tracker', e),
+      ...(deps.venueInfo && deps.user ? { onUnknown: (o) => venueState.onUnknown?.(o) } : {}),
     },
     schedule,
   );
@@ -127,6 +144,11 @@ export function createHotPath(deps: HotPathDeps) {
     cloidPrefix: deps.cloidPrefix ?? randomBytes(8).toString('hex'),
     alert: deps.alert,
     onEvent: emit,
+    controls: orderControlsFrom(cfg.limits),
+    onErroneous: (reason, sig, n) => {
+      // each one is counted; the first ten of a reason and every thousandth after are logged
+      if (n <= 10 || n % 1_000 === 0) log.warn('erroneous order refused', { reason, count: n, market: sig.market, side: sig.side, size: sig.size, limitPx: sig.limitPx, reduceOnly: sig.reduceOnly });
+    },
   });
   riskMonitor = new RiskMonitor({
     thresholds: cfg.risk,
@@ -152,6 +174,18 @@ export function createHotPath(deps: HotPathDeps) {
     onTransportError: (e) => onError('transport', e),
   });
 
+  venueState = createVenueState({
+    cfg,
+    tracker,
+    scheduler,
+    clock,
+    log,
+    venueInfo: deps.venueInfo,
+    user: deps.user,
+    hardStop: (details) => hardStop('StateDrift', 'reconciler', details),
+    alert: (level, message, details) => void deps.alert.alert(level, message, details),
+  });
+
   strategy = deps.strategy ?? strategyFromConfig(cfg);
   const driver = new StrategyDriver(strategy, { executor, markets: marketState, tracker, latch, readiness, coins: cfg.markets });
 
@@ -165,6 +199,7 @@ export function createHotPath(deps: HotPathDeps) {
     } catch (e) {
       onError('strategy', e);
     }
+    venueState.tick(now);
     loop.tick();
   }
 
@@ -210,6 +245,7 @@ export function createHotPath(deps: HotPathDeps) {
       loop: { ...loop.stats, postsInFlight: loop.postsInFlight },
       queue: scheduler.sizes,
       lastEvents: [...lastEvents],
+      venueState: venueState.status(),
     };
   }
 
@@ -225,6 +261,7 @@ export function createHotPath(deps: HotPathDeps) {
     readiness,
     strategy,
     driver,
+    venueState,
 
     // ---- inputs (the worker adapts WsClient frames to these) ----
     onMarkUpdate(u: MarkUpdate): void {
@@ -243,7 +280,19 @@ export function createHotPath(deps: HotPathDeps) {
     /** clearinghouseState positions; required at start and after every reconnect before trading resumes */
     onPositions(s: PositionsSnapshot): void {
       // READY only once the snapshot is applied, not when it is merely queued
-      tracker.post({ type: 'positions', positions: s.positions, at: s.at, venueTime: s.venueTime, applied: () => readiness.set('positionsSynced', true) });
+      tracker.post({
+        type: 'positions',
+        positions: s.positions,
+        at: s.at,
+        venueTime: s.venueTime,
+        applied: (r) => {
+          if (r.changes.length > 0) {
+            venueState.noteResyncCorrection(r.changes.length);
+            log.info('positions corrected from the venue snapshot', { changes: r.changes.map((c) => c.coin).join(','), reapplied: r.reapplied });
+          }
+          readiness.set('positionsSynced', true);
+        },
+      });
     },
     onSocketState(s: SocketState): void {
       readiness.set('socketUp', s.up);
@@ -256,8 +305,17 @@ export function createHotPath(deps: HotPathDeps) {
      * longer than expiresAfter (+1 s) and not open there are settled, so no market stays pending
      * on an order that cannot exist. Call it after the missed fills were replayed.
      */
-    onOpenOrders(s: { orders: { oid: number; cloid?: string | null }[]; at: number }): void {
-      tracker.post({ type: 'reconcile', open: s.orders, at: s.at, olderThanMs: cfg.executor.expiresAfterMs + 1_000 });
+    onOpenOrders(s: { orders: VenueOpenOrder[]; at: number; asOf?: number }): void {
+      tracker.post({ type: 'reconcile', open: s.orders, at: s.at, asOf: s.asOf, olderThanMs: cfg.executor.expiresAfterMs + 1_000, applied: (r) => venueState.onOpenOrders(r) });
+    },
+    /**
+     * The venue's positions and open orders, fetched and applied now (a rebuilt hot path's first
+     * state; the worker's venue sync calls this). Rejects when the venue cannot be asked, or
+     * when no venueInfo port was given.
+     */
+    async resync(): Promise<void> {
+      if (!venueState.reconciler) throw new Error('resync: no venueInfo/user given to createHotPath');
+      await venueState.reconciler.syncNow();
     },
     /** The session workflow's word for READY-TRADING. */
     setTradingAllowed(allowed: boolean): void {
