@@ -38,8 +38,12 @@ export interface ForeignOrder {
   seenAt: number;
 }
 
+/** How many ended oids are remembered (an order that ended never reopens: an older snapshot listing it is stale). */
+const ENDED_MEMORY = 20_000;
+
 export class ForeignOrders {
   private readonly m = new Map<number, ForeignOrder>();
+  private readonly ended = new Set<number>();
 
   constructor(
     private readonly exposure: ExposureBook,
@@ -56,8 +60,18 @@ export class ForeignOrders {
     return [...this.m.values()];
   }
 
+  /** An oid known to have ended (ours or not): a snapshot row listing it is older than that. */
+  markEnded(oid: number): void {
+    this.ended.add(oid);
+    if (this.ended.size > ENDED_MEMORY) this.ended.delete(this.ended.values().next().value as number);
+  }
+  hasEnded(oid: number): boolean {
+    return this.ended.has(oid);
+  }
+
   /** Insert or update from a venue row; false when the row lacks coin/size (cannot be priced). */
   upsert(o: VenueOpenOrder, seenAt: number): boolean {
+    if (this.ended.has(o.oid)) return true; // ended: the row is older than what we know
     if (o.coin === undefined || o.sz === undefined) return false;
     const remFx = parseFixed(o.sz, 'up');
     if (remFx === null) return false;
@@ -95,6 +109,7 @@ export class ForeignOrders {
   }
 
   remove(oid: number): void {
+    this.markEnded(oid);
     const f = this.m.get(oid);
     if (!f) return;
     this.release(f);
@@ -103,10 +118,11 @@ export class ForeignOrders {
   }
 
   /**
-   * Replace from a snapshot requested at `asOf`: entries absent from it are gone, unless seen live
-   * after the request (newer than the snapshot). Returns the oids added and removed.
+   * Replace from a snapshot requested at `asOf`: entries absent from it are gone, and rows update
+   * ours, unless ours was seen live after the request (newer than the snapshot); oids known to
+   * have ended are not brought back. Returns the oids added and removed.
    */
-  replace(rows: VenueOpenOrder[], asOf: number, now: number): { added: number[]; removed: number[] } {
+  replace(rows: VenueOpenOrder[], asOf: number): { added: number[]; removed: number[] } {
     const inSnap = new Set(rows.map((r) => r.oid));
     const added: number[] = [];
     const removed: number[] = [];
@@ -116,8 +132,9 @@ export class ForeignOrders {
       removed.push(f.oid);
     }
     for (const r of rows) {
-      const known = this.m.has(r.oid);
-      if (this.upsert(r, now) && !known && this.m.has(r.oid)) added.push(r.oid);
+      const cur = this.m.get(r.oid);
+      if (cur && cur.seenAt > asOf) continue; // seen live after the question: ours is newer than the row
+      if (this.upsert(r, asOf) && !cur && this.m.has(r.oid)) added.push(r.oid);
     }
     return { added, removed };
   }

@@ -92,6 +92,8 @@ interface OpenTrade {
 const TERMINAL_CANCEL = /canceled$|Canceled$|^scheduledCancel$/;
 const TERMINAL_REJECT = /^rejected$|Rejected$/;
 const FILL_MEMORY = 100_000;
+/** ends we inferred rather than heard from the venue: the order may still show up open */
+const ASSUMED_END = /^reconciled:|^unknownOutcome:|^fillsNotSeen/;
 
 export class PositionTracker {
   readonly exposure = new ExposureBook();
@@ -394,7 +396,7 @@ export class PositionTracker {
     }
     const foreignRows = open.filter((x) => !ownRows.has(x) && !(x.oid !== undefined && this.byOid.has(x.oid)));
     const unpriceable = foreignRows.filter((x) => x.coin === undefined || x.sz === undefined).length;
-    const { added, removed } = this.foreign.replace(foreignRows, asOf, at);
+    const { added, removed } = this.foreign.replace(foreignRows, asOf);
     const addedRows = this.foreign.list().filter((f) => added.includes(f.oid));
     let change = 0n;
     for (const f of addedRows) change += f.rec.markFx === null ? 0n : f.remFx * f.rec.markFx;
@@ -504,6 +506,8 @@ export class PositionTracker {
   }
 
   private finish(o: PendingOrder, ev: ExecutionEvent | null, _at: number): void {
+    // the venue's word that it ended (not our inference): an older snapshot listing it is stale
+    if (o.oid !== undefined && !(ev?.type === 'cancelled' && ASSUMED_END.test(ev.reason))) this.foreign.markEnded(o.oid);
     this.releaseExposure(o);
     this.orders.delete(o.cloid);
     if (o.oid !== undefined) this.byOid.delete(o.oid);
