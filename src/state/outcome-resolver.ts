@@ -64,6 +64,21 @@ export class OutcomeResolver {
   /** From the hot path's tick: ask about every order that is due, while the budget allows. */
   tick(now: number): void {
     if (this.watched.size === 0) return;
+    const asked: PendingOrder[] = [];
+    try {
+      this.askDue(now, asked);
+    } finally {
+      // round robin: the ones just asked go to the back, so a short budget starves nobody
+      for (const o of asked) {
+        const w = this.watched.get(o);
+        if (w === undefined) continue;
+        this.watched.delete(o);
+        this.watched.set(o, w);
+      }
+    }
+  }
+
+  private askDue(now: number, asked: PendingOrder[]): void {
     for (const [order, w] of this.watched) {
       if (this.tracker.getOrder(order.cloid) !== order || order.state !== 'unknown') {
         this.watched.delete(order);
@@ -77,6 +92,7 @@ export class OutcomeResolver {
       }
       if (w.inFlight || now < w.nextAt) continue;
       if (!this.o.budget.tryTake(now, INFO_WEIGHT.orderStatus)) return; // the rest wait for the budget
+      asked.push(order);
       this.ask(order, w, deadline);
     }
   }
