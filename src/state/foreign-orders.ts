@@ -110,6 +110,11 @@ export class ForeignOrders {
 
   remove(oid: number): void {
     this.markEnded(oid);
+    this.forget(oid);
+  }
+
+  /** It turned out to be one of ours (its oid was learned late): no longer foreign, not ended. */
+  forget(oid: number): void {
     const f = this.m.get(oid);
     if (!f) return;
     this.release(f);

@@ -489,6 +489,8 @@ export class PositionTracker {
     if (o.oid !== oid) {
       o.oid = oid;
       this.byOid.set(oid, o);
+      // an update without cloid may have filed it as someone else's before its oid was known
+      this.foreign.forget(oid);
     }
     const waiting = this.orphans.get(oid);
     if (waiting === undefined) return true;
