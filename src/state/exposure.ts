@@ -41,19 +41,22 @@ export class ExposureBook {
       else this.unpriced.delete(rec);
       this.unpricedExposed = this.unpriced.size;
     }
+    // A market that stops holding exposure stays in the set until the next scan (no Set churn on
+    // the accept → fill/cleanup cycle of one market); the lower bound is kept on every re-price.
     if (size > 0n) {
-      if (!this.exposed.has(rec)) {
-        this.exposed.add(rec);
-        if (rec.markAt < this.oldestMarkAt) this.oldestMarkAt = rec.markAt;
-      }
-    } else this.exposed.delete(rec);
+      if (rec.markAt < this.oldestMarkAt) this.oldestMarkAt = rec.markAt;
+      if (!this.exposed.has(rec)) this.exposed.add(rec);
+    }
   }
 
   /** Some market holding exposure has a mark older than `maxAgeMs` (the total cannot be trusted). */
   staleExposed(now: number, maxAgeMs: number): boolean {
     if (now - this.oldestMarkAt <= maxAgeMs) return false;
     let oldest = Infinity;
-    for (const r of this.exposed) if (r.markAt < oldest) oldest = r.markAt;
+    for (const r of this.exposed) {
+      if (r.absPosFx + r.pendFx === 0n) this.exposed.delete(r);
+      else if (r.markAt < oldest) oldest = r.markAt;
+    }
     this.oldestMarkAt = oldest;
     return now - oldest > maxAgeMs;
   }
@@ -61,7 +64,7 @@ export class ExposureBook {
   /** The exposed markets whose marks are older than `maxAgeMs` (status, logs). */
   staleMarkets(now: number, maxAgeMs: number): string[] {
     const out: string[] = [];
-    for (const r of this.exposed) if (now - r.markAt > maxAgeMs) out.push(r.coin);
+    for (const r of this.exposed) if (r.absPosFx + r.pendFx > 0n && now - r.markAt > maxAgeMs) out.push(r.coin);
     return out;
   }
 
