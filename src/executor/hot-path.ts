@@ -316,6 +316,7 @@ export function createHotPath(deps: HotPathDeps) {
     async resync(): Promise<void> {
       if (!venueState.reconciler) throw new Error('resync: no venueInfo/user given to createHotPath');
       await venueState.reconciler.syncNow();
+      readiness.set('positionsSynced', true);
     },
     /** The session workflow's word for READY-TRADING. */
     setTradingAllowed(allowed: boolean): void {
