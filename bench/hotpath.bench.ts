@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ActionBudget } from '../src/executor/action-budget';
 import { BatchScheduler } from '../src/executor/batch-scheduler';
-import { Executor } from '../src/executor/executor';
+import { Executor, orderControlsFrom } from '../src/executor/executor';
 import { ExecutorLoop } from '../src/executor/executor-loop';
 import { HardStopLatch } from '../src/executor/latch';
 import type { ExchangeResponseLike, WirePort } from '../src/executor/ports';
@@ -59,6 +59,14 @@ function build(wire: WirePort) {
     budget: new ActionBudget({ ordersPerSecond: 1e12, orderBurst: 1e9, venueOrdersPerMinute: 1e12 }, now),
     clock,
     cloidPrefix: 'beefbeefbeefbeef',
+    // issue #13's erroneous-order controls, all evaluated (every signal below is within them)
+    controls: orderControlsFrom({
+      priceBandBps: 300,
+      reduceOnlyPriceBandBps: 1_000,
+      maxOrderNotionalUsd: '100000',
+      maxOrderSize: Object.fromEntries(coins.map((c) => [c, '1000'])),
+      maxOpenOrdersPerMarket: 20,
+    }),
   });
   const ok: ExchangeResponseLike = { status: 'ok', response: { type: 'order', data: { statuses: [] } } };
   const loop = new ExecutorLoop({
@@ -101,11 +109,26 @@ function build(wire: WirePort) {
       tracker.registerOrder(o);
     }
   }
+  // account-wide exposure: positions and someone else's resting orders in 20 markets the session
+  // does not trade (priced by allMids), so the total's stale-mark check has exposed markets to watch
+  const mids: Record<string, string> = {};
+  const positions: { coin: string; szi: string }[] = [];
+  const foreign = [];
+  for (let i = 0; i < 20; i++) {
+    mids[`U${i}`] = String(10 + i);
+    positions.push({ coin: `U${i}`, szi: '-3' });
+    foreign.push({ oid: 900_000 + i, coin: `U${i}`, sz: '2', side: 'B' as const, limitPx: '9' });
+  }
+  tracker.post({ type: 'positions', positions, at: now, venueTime: now });
+  tracker.post({ type: 'reconcile', open: foreign, at: now, olderThanMs: 6_000 });
+  tracker.drain();
+  markets.updateMids(mids, now);
+  if (tracker.foreign.size !== 20 || tracker.exposure.unpricedExposed !== 0) throw new Error('bench set-up: foreign exposure not in place');
   return { executor, tracker, scheduler, loop, coins, markets };
 }
 
 async function main() {
-  log(`hot-path benchmark on ${process.version}, 100 markets, 1,000 pending orders`);
+  log(`hot-path benchmark on ${process.version}, 100 markets, 1,000 pending orders, erroneous-order controls on, 20 untraded markets exposed`);
   const w = benchWire();
   log(`wire: ${w.name}`);
   const b = build(w.wire);

@@ -115,10 +115,17 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
 
   // ---- the venue: meta → markets → the hot path ----
   await venue.connect();
-  const markets = marketsFromMeta(await venue.meta(), cfg.markets);
+  const meta = await venue.meta();
+  const markets = marketsFromMeta(meta, cfg.markets);
+  // the whole universe too: exposure and foreign orders in markets the session does not trade
+  const universe = marketsFromMeta(meta, meta.universe.map((u) => u.name));
+  const user = cfg.venue.vaultAddress ?? cfg.account.address;
   const holder = new HotPathHolder(() => ({
     config: cfg,
     markets,
+    universe,
+    venueInfo: venue,
+    user,
     wire: opts.wire,
     transport: venue,
     ...ports,
@@ -149,7 +156,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   });
   sync = new VenueSync({
     venue,
-    user: cfg.venue.vaultAddress ?? cfg.account.address,
+    user,
     coins: cfg.markets,
     holder,
     clock,

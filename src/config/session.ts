@@ -121,6 +121,41 @@ export const LimitsConfig = z
     orderBurst: PositiveInt.default(40),
     /** Gate 5, the venue-side budget we respect (WS: 2000 messages/min per IP), orders per minute. */
     venueOrdersPerMinute: PositiveInt.default(1200),
+    // ---- erroneous-order controls (issue #13 §4; FIA automated-trading guidance, SEC 15c3-5) ----
+    /** A limit price more than this far through the mark is refused (buy above, sell below), bps. */
+    priceBandBps: z.number().positive().max(10_000).default(300),
+    /** The same for reduce-only orders (exits may need to cross further), bps. */
+    reduceOnlyPriceBandBps: z.number().positive().max(10_000).default(1_000),
+    /** Largest notional of one opening order at the mark, USD (omitted: only MaxPosition bounds it). */
+    maxOrderNotionalUsd: UsdAmount.optional(),
+    /** Largest size of one opening order per market, in coins, e.g. {BTC: "0.01"} (markets absent: no size cap). */
+    maxOrderSize: z.record(Coin, z.string().regex(/^\d+(\.\d+)?$/, 'a non-negative decimal size in coins, e.g. "0.01"')).default({}),
+    /** Open orders on the account per market (ours and any other's) at which a new opening order is refused. */
+    maxOpenOrdersPerMarket: PositiveInt.default(20),
+  })
+  .strict();
+
+/**
+ * Keeping the hot path's state equal to the venue's (issue #13): unknown outcomes, the drift alarm,
+ * foreign orders. Every venue call made for this draws on one info budget (`infoWeightPerMinute`).
+ */
+export const ReconcileConfig = z
+  .object({
+    /** An order whose outcome is unknown is resolved (orderStatus by cloid) within this bound, ms; ≥ executor.expiresAfterMs. */
+    unknownOutcomeBoundMs: PositiveInt.default(15_000),
+    /** First retry delay of orderStatus for one order, doubling up to statusMaxBackoffMs, ms. */
+    statusBackoffMs: PositiveInt.default(250),
+    statusMaxBackoffMs: PositiveInt.default(4_000),
+    /** Info weight per minute the state keeping may use (the venue's IP budget is 1200), weight/min. */
+    infoWeightPerMinute: PositiveInt.default(240),
+    /** How often positions and open orders are compared with the venue (drift alarm), ms; 0 = never. */
+    intervalMs: NonNegInt.default(30_000),
+    /** A snapshot is compared this long after its answer (fills older than it still in transit), ms. */
+    graceMs: NonNegInt.default(2_000),
+    /** HardStop(StateDrift) when one comparison finds this much difference (Σ |Δposition|·mark + foreign orders' notional), USD. */
+    driftHardStopUsd: UsdAmount.default('50'),
+    /** Open orders found at start that this session did not place: counted as exposure, or cancelled. */
+    foreignOrders: z.enum(['count', 'cancel']).default('count'),
   })
   .strict();
 
@@ -189,6 +224,7 @@ export const SessionConfig = z
     risk: RiskConfig,
     goNoGo: GoNoGoConfig,
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
+    reconcile: ReconcileConfig.default(ReconcileConfig.parse({})),
     session: z.object({ id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional() }).strict().default({}),
     gateway: GatewayConfig.optional(),
   })
@@ -196,6 +232,13 @@ export const SessionConfig = z
   .superRefine((c, ctx) => {
     if (c.strategy.kind === 'external' && !c.gateway) {
       ctx.addIssue({ code: 'custom', path: ['gateway'], message: 'required when strategy.kind is external (the strategy connects through it)' });
+    }
+    // "never placed" is only safe once the order's expiresAfter has passed
+    if (c.reconcile.unknownOutcomeBoundMs < c.executor.expiresAfterMs) {
+      ctx.addIssue({ code: 'custom', path: ['reconcile', 'unknownOutcomeBoundMs'], message: `must be ≥ executor.expiresAfterMs (${c.executor.expiresAfterMs})` });
+    }
+    if (c.reconcile.statusMaxBackoffMs < c.reconcile.statusBackoffMs) {
+      ctx.addIssue({ code: 'custom', path: ['reconcile', 'statusMaxBackoffMs'], message: 'must be ≥ reconcile.statusBackoffMs' });
     }
   });
 export type SessionConfig = z.infer<typeof SessionConfig>;
@@ -205,6 +248,7 @@ export type RiskConfig = z.infer<typeof RiskConfig>;
 export type GoNoGoConfig = z.infer<typeof GoNoGoConfig>;
 export type GoNoGoRule = z.infer<typeof GoNoGoRule>;
 export type ExecutorConfig = z.infer<typeof ExecutorConfig>;
+export type ReconcileConfig = z.infer<typeof ReconcileConfig>;
 export type StrategyConfig = z.infer<typeof StrategyConfig>;
 
 export class SessionConfigError extends Error {

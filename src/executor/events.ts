@@ -36,7 +36,10 @@ export interface FillInput {
   /** negative = rebate */
   fee: string;
   closedPnl: string;
+  /** block time, ms (the venue's clock: ordering against snapshots) */
   time: number;
+  /** the position before this fill (WsFill.startPosition): decides a fill timed exactly at a snapshot */
+  startPosition?: string;
 }
 
 export interface OrderUpdateInput {
@@ -55,6 +58,8 @@ export interface PositionsSnapshot {
   /** every position the venue reports; markets absent here are flat */
   positions: { coin: string; szi: string }[];
   at: number;
+  /** the venue's time of the snapshot (clearinghouseState.time): newer fills are re-applied on top */
+  venueTime?: number;
 }
 
 export interface SocketState {

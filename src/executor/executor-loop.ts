@@ -34,7 +34,7 @@ export type TickOutcome =
 
 export class ExecutorLoop {
   private inFlight = 0;
-  readonly stats = { ticks: 0, posts: 0, guardDropped: 0, formatRejected: 0, transportErrors: 0 };
+  readonly stats = { ticks: 0, posts: 0, guardDropped: 0, formatRejected: 0, transportErrors: 0, rateLimited: 0, shortStatuses: 0 };
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly d: ExecutorLoopDeps) {}
@@ -181,6 +181,7 @@ export class ExecutorLoop {
     orders.forEach((o, i) => {
       const st: OrderStatusLike | undefined = statuses[i];
       if (st === undefined) {
+        this.stats.shortStatuses++;
         d.tracker.post({ type: 'unknownOutcome', orders: [o], at });
       } else if (typeof st === 'string') {
         // waitingForFill / waitingForTrigger: accepted, not yet on the book
@@ -201,11 +202,18 @@ export class ExecutorLoop {
     this.d.onEvent?.({ type: 'rejected', at, cloid: o.cloid, coin: o.market, reason });
   }
 
-  private onOrderTransportError(orders: PendingOrder[], _e: unknown): void {
+  private onOrderTransportError(orders: PendingOrder[], e: unknown): void {
     this.stats.transportErrors++;
-    // The post may or may not have landed: keep the orders pending (their markets stay marked,
-    // fail closed) until an order update, a fill or reconciliation by cloid settles them.
-    this.d.tracker.post({ type: 'unknownOutcome', orders, at: this.d.clock() });
+    const at = this.d.clock();
+    // A rate-limit answer is a reject for the RiskMonitor (a burst of them is a RejectBurst) …
+    if (isRateLimited(e)) {
+      this.stats.rateLimited++;
+      for (const o of orders) this.d.onEvent?.({ type: 'rejected', at, cloid: o.cloid, coin: o.market, reason: 'rateLimited: 429 Too Many Requests' });
+    }
+    // … but whether the post landed is still not known for certain: keep the orders pending (their
+    // markets stay marked, fail closed) until an order update, a fill or the resolver's
+    // orderStatus-by-cloid settles them, within the configured bound.
+    this.d.tracker.post({ type: 'unknownOutcome', orders, at });
   }
 
   private onCancelResponse(batch: Exclude<ActionBatch, { kind: 'orders' }>, resp: ExchangeResponseLike): void {
@@ -218,4 +226,13 @@ export class ExecutorLoop {
       this.d.tracker.post({ type: 'cancelAck', cloid: c.cloid, order: c.order, ok, at, error: ok ? undefined : resp.status === 'err' ? resp.response : JSON.stringify(st) });
     });
   }
+}
+
+/** HTTP 429, or a WS post answered `429 Too Many Requests` (hyperliquid.md §1.4, §6): structural, no transport import. */
+export function isRateLimited(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const x = e as { status?: unknown; text?: unknown; message?: unknown };
+  if (x.status === 429) return true;
+  const t = typeof x.text === 'string' ? x.text : typeof x.message === 'string' ? x.message : '';
+  return /\b429\b|Too Many Requests/i.test(t);
 }

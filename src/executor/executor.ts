@@ -3,12 +3,23 @@
  *
  *   0 HardStop       latch not triggered, or reduce-only           else Rejected(HardStop)
  *   1 READY-TRADING  socket up, snapshots, positions, workflow ok   else Skipped(NotReady)
- *   2 MaxPosition    per market and total, each market at its own mark, pending included,
- *                    reduce-only exempt                            else Rejected(MaxPositionPerMarket | MaxPositionTotal)
- *                    (no mark: Rejected(MissingMark); stale mark: Rejected(StaleMark))
+ *   2 MaxPosition    (no mark: Rejected(MissingMark); stale mark: Rejected(StaleMark))
+ *                    2a erroneous order (issue #13 §4): limit within the price band through the
+ *                       mark (reduce-only: the wider band)        else Rejected(PriceBand)
+ *                       size ≤ maxOrderSize[market]             else Rejected(MaxOrderSize)
+ *                       size·mark ≤ maxOrderNotionalUsd          else Rejected(MaxOrderNotional)
+ *                    2b per market and total over every market of the account (traded or not,
+ *                       foreign open orders included), each at its own mark, pending included,
+ *                       reduce-only exempt; a stale/missing mark in any exposed market fails the
+ *                       total                                     else Rejected(MaxPositionPerMarket | MaxPositionTotal)
  *   3 has_position   no position in that market, or reduce-only     else Skipped(HasPosition)
  *   4 PendingOrder   no pending order in that market                else Skipped(PendingOrder)
+ *                    4a open orders on the account in that market < maxOpenOrdersPerMarket
+ *                       (reduce-only exempt)                      else Rejected(MaxOpenOrders)
  *   5 ActionBudget   the action-rate budget has room                else Skipped(ActionBudget)
+ *
+ * The six gates of the plan keep their order; the erroneous-order checks sit where they read what
+ * they need (the mark gate 2 has just validated; the open-order count next to the pending cache).
  *
  * Before the gates the signal is parsed (Rejected(InvalidSignal) naming the field) and its market
  * looked up (Rejected(UnknownMarket)). After the gates pass, synchronously: mark the market
@@ -19,7 +30,7 @@
  */
 import type { ExecutionEvent } from '../risk/execution-events';
 import { REJECT_REASONS, SKIP_REASONS, type HardStopReason, type RejectReason, type SkipReason } from '../risk/reasons';
-import { decimalsOf, parseFixed } from '../state/fixed';
+import { decimalsOf, parseFixed, usdToNotional } from '../state/fixed';
 import type { MarketStateCache } from '../state/market-state';
 import type { PendingOrder } from '../state/order';
 import type { PositionTracker } from '../state/position-tracker';
@@ -56,6 +67,53 @@ export interface ExecutorDeps {
   cloidPrefix: string;
   alert?: AlertPort;
   onEvent?: (ev: ExecutionEvent) => void;
+  /** erroneous-order controls (issue #13 §4); omitted = none (gate-only tests) */
+  controls?: OrderControls;
+  /** a signal refused by an erroneous-order control (counted in `counts` too): the owner logs it */
+  onErroneous?: (reason: RejectReason, s: Signal, count: number) => void;
+}
+
+/** The erroneous-order limits, pre-scaled from the config so the gate does integer compares only. */
+export interface OrderControls {
+  /** price band in 10^-6 of the mark (bps × 100) */
+  bandPpm: bigint;
+  reduceOnlyBandPpm: bigint;
+  /** 10^-16 USD; null = no per-order notional cap */
+  maxOrderNotional: bigint | null;
+  /** per market, 10^-8 coins */
+  maxOrderSizeFx: Map<string, bigint>;
+  maxOpenOrdersPerMarket: number;
+}
+
+const PPM = 1_000_000n;
+
+export function orderControlsFrom(l: {
+  priceBandBps: number;
+  reduceOnlyPriceBandBps: number;
+  maxOrderNotionalUsd?: string;
+  maxOrderSize: Record<string, string>;
+  maxOpenOrdersPerMarket: number;
+}): OrderControls {
+  const sizes = new Map<string, bigint>();
+  for (const [coin, sz] of Object.entries(l.maxOrderSize)) {
+    const fx = parseFixed(sz, 'down');
+    if (fx === null) throw new Error(`limits.maxOrderSize.${coin}: not a decimal size`);
+    sizes.set(coin, fx);
+  }
+  return {
+    bandPpm: BigInt(Math.round(l.priceBandBps * 100)),
+    reduceOnlyBandPpm: BigInt(Math.round(l.reduceOnlyPriceBandBps * 100)),
+    maxOrderNotional: l.maxOrderNotionalUsd === undefined ? null : usdToNotional(l.maxOrderNotionalUsd),
+    maxOrderSizeFx: sizes,
+    maxOpenOrdersPerMarket: l.maxOpenOrdersPerMarket,
+  };
+}
+
+/** A limit more than `bandPpm` through the mark: a buy above mark·(1+band), a sell below mark·(1−band). */
+function outsideBand(isBuy: boolean, limitPx: string, markFx: bigint, bandPpm: bigint): boolean {
+  const px = parseFixed(limitPx, isBuy ? 'up' : 'down');
+  if (px === null) return true;
+  return isBuy ? px * PPM > markFx * (PPM + bandPpm) : px * PPM < markFx * (PPM - bandPpm);
 }
 
 const SKIPPED: Record<SkipReason, ExecutionResult> = Object.fromEntries(
@@ -64,6 +122,8 @@ const SKIPPED: Record<SkipReason, ExecutionResult> = Object.fromEntries(
 const REJECTED: Record<RejectReason, ExecutionResult> = Object.fromEntries(
   REJECT_REASONS.map((r) => [r, Object.freeze({ status: 'Rejected', reason: r })]),
 ) as Record<RejectReason, ExecutionResult>;
+
+const ERRONEOUS: ReadonlySet<string> = new Set<RejectReason>(['PriceBand', 'MaxOrderSize', 'MaxOrderNotional', 'MaxOpenOrders']);
 
 /** A cancel that failed while its order is (still) live is retried up to this many sends in all. */
 const MAX_CANCEL_ATTEMPTS = 3;
@@ -86,9 +146,12 @@ export class Executor {
 
   onSignal(input: unknown): ExecutionResult {
     const r = this.evaluate(input);
-    this.counts[r.status === 'Accepted' ? 'Accepted' : r.reason]++;
+    const n = ++this.counts[r.status === 'Accepted' ? 'Accepted' : r.reason];
+    if (r.status === 'Rejected' && ERRONEOUS.has(r.reason) && this.d.onErroneous && this.lastSignal) this.d.onErroneous(r.reason, this.lastSignal, n);
     return r;
   }
+  /** the signal being evaluated (for the erroneous-order log line) */
+  private lastSignal: Signal | null = null;
 
   private evaluate(input: unknown): ExecutionResult {
     const d = this.d;
@@ -103,7 +166,7 @@ export class Executor {
       s = parsed.data;
     }
     const rec = d.markets.get(s.market);
-    if (rec === undefined) return { status: 'Rejected', reason: 'UnknownMarket', field: 'market', message: `market: ${s.market} is not traded in this session` };
+    if (rec === undefined || !rec.traded) return { status: 'Rejected', reason: 'UnknownMarket', field: 'market', message: `market: ${s.market} is not traded in this session` };
     if (decimalsOf(s.size) > rec.szDecimals) {
       return { status: 'Rejected', reason: 'InvalidSignal', field: 'size', message: `size: ${s.market} allows at most ${rec.szDecimals} decimals` };
     }
@@ -113,6 +176,8 @@ export class Executor {
       return { status: 'Rejected', reason: 'InvalidSignal', field: 'cloid', message: 'cloid: already in use' };
     }
     const ro = s.reduceOnly;
+    const c = d.controls;
+    this.lastSignal = s;
 
     // Gate 0: HardStop
     if (!ro && d.latch.isTriggered()) return REJECTED.HardStop;
@@ -125,15 +190,30 @@ export class Executor {
       if (markFx === null) return REJECTED.MissingMark;
       if (now - rec.markAt > d.markets.markMaxAgeMs) return REJECTED.StaleMark;
       const newNotional = sizeFx * markFx;
+      // 2a: the order itself must be plausible
+      if (c !== undefined) {
+        if (outsideBand(s.side === 'buy', s.limitPx, markFx, c.bandPpm)) return REJECTED.PriceBand;
+        const cap = c.maxOrderSizeFx.get(s.market);
+        if (cap !== undefined && sizeFx > cap) return REJECTED.MaxOrderSize;
+        if (c.maxOrderNotional !== null && newNotional > c.maxOrderNotional) return REJECTED.MaxOrderNotional;
+      }
+      // 2b: the account's exposure
       if (rec.notional + newNotional > d.maxNotionalPerMarket) return REJECTED.MaxPositionPerMarket;
-      if (d.tracker.exposure.unpricedExposed > 0 || d.tracker.exposure.total + newNotional > d.maxNotionalTotal) {
+      const ex = d.tracker.exposure;
+      if (ex.unpricedExposed > 0 || ex.total + newNotional > d.maxNotionalTotal || ex.staleExposed(now, d.markets.markMaxAgeMs)) {
         return REJECTED.MaxPositionTotal;
       }
+    } else if (c !== undefined && rec.markFx !== null) {
+      // an exit cannot add exposure, but a fat-fingered limit still trades at a price nobody meant;
+      // without a mark it is not held up (reduce-only must always be able to leave)
+      if (outsideBand(s.side === 'buy', s.limitPx, rec.markFx, c.reduceOnlyBandPpm)) return REJECTED.PriceBand;
     }
     // Gate 3: has_position (one position per market)
     if (!ro && d.tracker.hasPositionIn(rec)) return SKIPPED.HasPosition;
     // Gate 4: PendingOrder
     if (rec.pending) return SKIPPED.PendingOrder;
+    // 4a: open orders on the account in this market (others' included)
+    if (!ro && c !== undefined && rec.foreignOpen + 1 > c.maxOpenOrdersPerMarket) return REJECTED.MaxOpenOrders;
     // Gate 5: ActionBudget (consumes budget only when everything else passed)
     if (!d.budget.tryTake(now)) return SKIPPED.ActionBudget;
 

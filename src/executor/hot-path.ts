@@ -25,11 +25,13 @@ import { ActionBudget } from './action-budget';
 import { BatchScheduler } from './batch-scheduler';
 import type { FillInput, MarkUpdate, MidsUpdate, OrderUpdateInput, PositionsSnapshot, SocketState } from './events';
 import type { CancelResult } from './cancel';
-import { Executor, type AlertPort, type ExecutionResult, type ResultKey } from './executor';
+import { Executor, orderControlsFrom, type AlertPort, type ExecutionResult, type ResultKey } from './executor';
 import { ExecutorLoop } from './executor-loop';
 import { HardStopLatch } from './latch';
 import type { CheckpointPort, HardStopPort, OrderTransport, WirePort } from './ports';
 import { Readiness } from './readiness';
+import { createVenueState, type VenueInfoPort, type VenueState } from './venue-state';
+import type { VenueOpenOrder } from '../state/foreign-orders';
 import { createLogger } from '../util/log';
 
 export interface HotPathDeps {
@@ -53,6 +55,15 @@ export interface HotPathDeps {
   onEvent?: (ev: ExecutionEvent) => void;
   /** every StrategyEvent (execution events, order updates, HardStop, phase changes), after the strategy saw it: the gateway */
   onStrategyEvent?: (ev: StrategyEvent) => void;
+  /**
+   * The venue's info endpoint (VenueClient): orderStatus for unknown outcomes, clearinghouseState +
+   * openOrders for the drift alarm and resync(). Omitted: neither runs (gate-only tests).
+   */
+  venueInfo?: VenueInfoPort;
+  /** the account whose state is kept: the vault's or the account's address (with venueInfo) */
+  user?: string;
+  /** the venue's whole universe (meta): markets the session does not trade, for exposure and cancels */
+  universe?: MarketMeta[];
 }
 
 export interface HotPathStatus {
@@ -70,6 +81,8 @@ export interface HotPathStatus {
   loop: ExecutorLoop['stats'] & { postsInFlight: number };
   queue: { cancels: number; reduceOnly: number; newOrders: number };
   lastEvents: ExecutionEvent[];
+  /** issue #13: drift alarm, unknown-outcome resolver, foreign orders, orphan fills */
+  venueState: ReturnType<VenueState['status']>;
 }
 
 export type HotPath = ReturnType<typeof createHotPath>;
@@ -86,10 +99,12 @@ export function createHotPath(deps: HotPathDeps) {
   const latch = new HardStopLatch(clock);
   const marketState = new MarketStateCache(cfg.limits.markMaxAgeMs);
   for (const m of deps.markets) marketState.define(m);
+  marketState.setUniverse(deps.universe ?? []);
   const missing = cfg.markets.filter((c) => !marketState.get(c));
   if (missing.length) throw new Error(`markets: ${missing.join(', ')} not found in the venue's meta`);
 
   const readiness = new Readiness();
+  const log = createLogger('hot-path');
   const scheduler = new BatchScheduler(latch, {
     maxOrdersPerAction: cfg.executor.maxOrdersPerAction,
     maxCancelsPerAction: cfg.executor.maxCancelsPerAction,
@@ -107,6 +122,7 @@ export function createHotPath(deps: HotPathDeps) {
   };
 
   let executor: Executor;
+  let venueState: VenueState;
   const tracker = new PositionTracker(
     marketState,
     latch,
@@ -114,6 +130,7 @@ export function createHotPath(deps: HotPathDeps) {
       onEvent: emit,
       onLiveWhileStopped: (o) => executor.enqueueCancel(o),
       onError: (e) => onError('tracker', e),
+      ...(deps.venueInfo && deps.user ? { onUnknown: (o) => venueState.onUnknown?.(o) } : {}),
     },
     schedule,
   );
@@ -130,6 +147,11 @@ export function createHotPath(deps: HotPathDeps) {
     cloidPrefix: deps.cloidPrefix ?? randomBytes(8).toString('hex'),
     alert: deps.alert,
     onEvent: emit,
+    controls: orderControlsFrom(cfg.limits),
+    onErroneous: (reason, sig, n) => {
+      // each one is counted; the first ten of a reason and every thousandth after are logged
+      if (n <= 10 || n % 1_000 === 0) log.warn('erroneous order refused', { reason, count: n, market: sig.market, side: sig.side, size: sig.size, limitPx: sig.limitPx, reduceOnly: sig.reduceOnly });
+    },
   });
   riskMonitor = new RiskMonitor({
     thresholds: cfg.risk,
@@ -155,6 +177,18 @@ export function createHotPath(deps: HotPathDeps) {
     onTransportError: (e) => onError('transport', e),
   });
 
+  venueState = createVenueState({
+    cfg,
+    tracker,
+    scheduler,
+    clock,
+    log,
+    venueInfo: deps.venueInfo,
+    user: deps.user,
+    hardStop: (details) => hardStop('StateDrift', 'reconciler', details),
+    alert: (level, message, details) => void deps.alert.alert(level, message, details),
+  });
+
   const strategy = deps.strategy ?? strategyFromConfig(cfg);
   driver = new StrategyDriver(strategy, {
     executor,
@@ -178,6 +212,7 @@ export function createHotPath(deps: HotPathDeps) {
     } catch (e) {
       onError('strategy', e);
     }
+    venueState.tick(now);
     loop.tick();
   }
 
@@ -224,6 +259,7 @@ export function createHotPath(deps: HotPathDeps) {
       loop: { ...loop.stats, postsInFlight: loop.postsInFlight },
       queue: scheduler.sizes,
       lastEvents: [...lastEvents],
+      venueState: venueState.status(),
     };
   }
 
@@ -239,6 +275,7 @@ export function createHotPath(deps: HotPathDeps) {
     readiness,
     strategy,
     driver: strategyDriver,
+    venueState,
 
     // ---- inputs (the worker adapts WsClient frames to these) ----
     onMarkUpdate(u: MarkUpdate): void {
@@ -258,7 +295,19 @@ export function createHotPath(deps: HotPathDeps) {
     /** clearinghouseState positions; required at start and after every reconnect before trading resumes */
     onPositions(s: PositionsSnapshot): void {
       // READY only once the snapshot is applied, not when it is merely queued
-      tracker.post({ type: 'positions', positions: s.positions, at: s.at, applied: () => readiness.set('positionsSynced', true) });
+      tracker.post({
+        type: 'positions',
+        positions: s.positions,
+        at: s.at,
+        venueTime: s.venueTime,
+        applied: (r) => {
+          if (r.changes.length > 0) {
+            venueState.noteResyncCorrection(r.changes.length);
+            log.info('positions corrected from the venue snapshot', { changes: r.changes.map((c) => c.coin).join(','), reapplied: r.reapplied });
+          }
+          readiness.set('positionsSynced', true);
+        },
+      });
     },
     onSocketState(s: SocketState): void {
       readiness.set('socketUp', s.up);
@@ -271,8 +320,18 @@ export function createHotPath(deps: HotPathDeps) {
      * longer than expiresAfter (+1 s) and not open there are settled, so no market stays pending
      * on an order that cannot exist. Call it after the missed fills were replayed.
      */
-    onOpenOrders(s: { orders: { oid: number; cloid?: string | null }[]; at: number }): void {
-      tracker.post({ type: 'reconcile', open: s.orders, at: s.at, olderThanMs: cfg.executor.expiresAfterMs + 1_000 });
+    onOpenOrders(s: { orders: VenueOpenOrder[]; at: number; asOf?: number }): void {
+      tracker.post({ type: 'reconcile', open: s.orders, at: s.at, asOf: s.asOf, olderThanMs: cfg.executor.expiresAfterMs + 1_000, applied: (r) => venueState.onOpenOrders(r) });
+    },
+    /**
+     * The venue's positions and open orders, fetched and applied now (a rebuilt hot path's first
+     * state; the worker's venue sync calls this). Rejects when the venue cannot be asked, or
+     * when no venueInfo port was given.
+     */
+    async resync(): Promise<void> {
+      if (!venueState.reconciler) throw new Error('resync: no venueInfo/user given to createHotPath');
+      await venueState.reconciler.syncNow();
+      readiness.set('positionsSynced', true);
     },
     /** The session workflow's word for READY-TRADING. */
     setTradingAllowed(allowed: boolean): void {

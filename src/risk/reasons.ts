@@ -12,6 +12,8 @@ export const HARD_STOP_REASONS = [
   'SocketDisconnected',
   'NoGo',
   'Operator',
+  /** the drift alarm: the hot path's positions/open orders differed from the venue's beyond the threshold (issue #13) */
+  'StateDrift',
 ] as const;
 export type HardStopReason = (typeof HARD_STOP_REASONS)[number];
 
@@ -39,6 +41,15 @@ export const REJECT_REASONS = [
   'StaleMark',
   'MaxPositionPerMarket',
   'MaxPositionTotal',
+  // erroneous-order controls (issue #13 §4): the order itself is implausible
+  /** the limit price is more than limits.priceBandBps (reduce-only: reduceOnlyPriceBandBps) through the mark */
+  'PriceBand',
+  /** the size exceeds limits.maxOrderSize of that market */
+  'MaxOrderSize',
+  /** size × mark exceeds limits.maxOrderNotionalUsd */
+  'MaxOrderNotional',
+  /** the market already has limits.maxOpenOrdersPerMarket open orders on the account */
+  'MaxOpenOrders',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

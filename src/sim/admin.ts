@@ -41,6 +41,10 @@ export interface SimAdmin {
   duplicateFills(on: boolean): void;
   reorderFills(on: boolean): void;
   http429(n: number): void;
+  /** the next n clearinghouseState answers are held until the account's next fill push (or maxMs) */
+  holdSnapshot(n: number, maxMs?: number): void;
+  /** fill pushes carry no cloid (as the venue's WsFill) */
+  omitFillCloids(on: boolean): void;
   state(address: string): SimAccountState;
   setPrice(coin: string, px: string): string;
   freezePrices(on: boolean): void;
@@ -115,6 +119,13 @@ export function createAdmin(d: AdminDeps): SimAdmin {
     http429(n) {
       f.http429Remaining = Math.floor(nonNeg(n, 'n'));
     },
+    holdSnapshot(n, maxMs) {
+      f.holdSnapshotRemaining = Math.floor(nonNeg(n, 'n'));
+      if (maxMs !== undefined) f.holdSnapshotMaxMs = nonNeg(maxMs, 'maxMs');
+    },
+    omitFillCloids(on) {
+      f.omitFillCloids = on;
+    },
     state(address) {
       return accountState(e, address, d.agentsOf(address.toLowerCase()));
     },
@@ -183,6 +194,8 @@ const ADMIN_OPS = {
   duplicateFills: z.object({ on: bool }),
   reorderFills: z.object({ on: bool }),
   http429: z.object({ n: count }),
+  holdSnapshot: z.object({ n: count, maxMs: z.number().nonnegative().optional() }),
+  omitFillCloids: z.object({ on: bool }),
   state: z.object({ address: z.string() }),
   setPrice: z.object({ coin: z.string(), px: z.string() }),
   freezePrices: z.object({ on: bool }),
@@ -212,6 +225,8 @@ export function runAdminOp(admin: SimAdmin, op: string, body: unknown): { status
       case 'duplicateFills': admin.duplicateFills(a.on); break;
       case 'reorderFills': admin.reorderFills(a.on); break;
       case 'http429': admin.http429(a.n); break;
+      case 'holdSnapshot': admin.holdSnapshot(a.n, a.maxMs); break;
+      case 'omitFillCloids': admin.omitFillCloids(a.on); break;
       case 'state': result = admin.state(a.address); break;
       case 'setPrice': result = { markPx: admin.setPrice(a.coin, a.px) }; break;
       case 'freezePrices': admin.freezePrices(a.on); break;

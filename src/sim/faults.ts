@@ -21,6 +21,44 @@ export class Faults {
   /** the next `n` posts (HTTP /exchange, /info and WS post) get 429 */
   http429Remaining = 0;
 
+  /**
+   * The next `n` clearinghouseState answers (HTTP /info and WS post) are computed when the request
+   * arrives and held until the account's next fill has been pushed on the socket (or
+   * `holdSnapshotMaxMs`): the reconnect-snapshot race of issue #13, hit deterministically.
+   */
+  holdSnapshotRemaining = 0;
+  holdSnapshotMaxMs = 10_000;
+  /** fill pushes (userFills, user) carry no `cloid`, as the venue's documented WsFill */
+  omitFillCloids = false;
+  private fillPushWaiters: (() => void)[] = [];
+
+  takeHoldSnapshot(): boolean {
+    if (this.holdSnapshotRemaining <= 0) return false;
+    this.holdSnapshotRemaining -= 1;
+    return true;
+  }
+
+  /** Resolves a little after the next fill push went out (the push reaches the client first), or after the max. */
+  afterNextFillPush(): Promise<void> {
+    return new Promise((resolve) => {
+      let done = false;
+      const release = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(t);
+        setTimeout(resolve, 20);
+      };
+      const t = setTimeout(release, this.holdSnapshotMaxMs);
+      this.fillPushWaiters.push(release);
+    });
+  }
+
+  /** The WS server pushed fills. */
+  fillsPushed(): void {
+    const w = this.fillPushWaiters.splice(0);
+    for (const f of w) f();
+  }
+
   takeReject(): string | null {
     if (this.rejectNextCount <= 0) return null;
     this.rejectNextCount -= 1;
@@ -32,4 +70,9 @@ export class Faults {
     this.http429Remaining -= 1;
     return true;
   }
+}
+
+/** clearinghouseState: the request the holdSnapshot fault delays (its answer is computed on arrival). */
+export function isSnapshotRequest(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as { type?: unknown }).type === 'clearinghouseState';
 }

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isValidWirePrice, isValidWireSize } from '../exchange/hyperliquid/format';
 import { createLogger } from '../util/log';
+import { isSnapshotRequest } from './faults';
 import { ADMIN_OP_NAMES, SimAdmin, createAdmin, runAdminOp } from './admin';
 import { BookDepthConfig } from './book';
 import { Engine } from './engine';
@@ -143,6 +144,7 @@ async function handleVenueHttp(req: http.IncomingMessage, res: http.ServerRespon
     if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
     const ip = req.socket.remoteAddress ?? 'unknown';
     const out = path === '/info' ? venue.info(body, ip) : venue.exchange(body, ip);
+    if (path === '/info' && isSnapshotRequest(body) && faults.takeHoldSnapshot()) await faults.afterNextFillPush();
     reply(res, out);
     flush();
   } catch (e) {
@@ -214,3 +216,4 @@ function closeServer(server: http.Server): Promise<void> {
     server.closeAllConnections();
   });
 }
+

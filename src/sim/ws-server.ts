@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CHANNEL_OF, GREETING_TEXT, outboundMessage, subscriptionKey, type Subscription } from '../exchange/hyperliquid/schemas/ws';
 import { createLogger } from '../util/log';
-import { Faults } from './faults';
+import { Faults, isSnapshotRequest } from './faults';
 import { LimitConfig, PerMinuteBuckets } from './limits';
 import { SimEvent, WireFill, WireTrade, WsOrderUpdate } from './types';
 import type { Venue, VenueReply } from './venue';
@@ -169,7 +169,7 @@ export class WsHub {
     const e = this.venue.engine;
     switch (sub.type) {
       case 'userFills':
-        this.send(conn, { channel: 'userFills', data: { isSnapshot: true, user: sub.user.toLowerCase(), fills: views.userFills(e, sub.user) } });
+        this.send(conn, { channel: 'userFills', data: { isSnapshot: true, user: sub.user.toLowerCase(), fills: this.faults.omitFillCloids ? views.userFills(e, sub.user).map(withoutCloid) : views.userFills(e, sub.user) } });
         return;
       case 'allMids':
       case 'l2Book':
@@ -218,7 +218,9 @@ export class WsHub {
     const run = () => {
       this.inflight.set(conn.ip, (this.inflight.get(conn.ip) ?? 1) - 1);
       const reply = type === 'info' ? this.venue.info(payload, conn.ip) : this.venue.exchange(payload, conn.ip);
-      this.send(conn, { channel: 'post', data: { id, response: postResponse(type, payload, reply) } });
+      const answer = () => this.send(conn, { channel: 'post', data: { id, response: postResponse(type, payload, reply) } });
+      if (type === 'info' && isSnapshotRequest(payload) && this.faults.takeHoldSnapshot()) void this.faults.afterNextFillPush().then(answer);
+      else answer();
       this.flush();
     };
     if (this.faults.latencyMs > 0) setTimeout(run, this.faults.latencyMs);
@@ -254,6 +256,7 @@ export class WsHub {
           break;
       }
     }
+    if (fills.size > 0) queueMicrotask(() => this.faults.fillsPushed());
     for (const conn of this.conns) {
       for (const sub of conn.subs.values()) {
         switch (sub.type) {
@@ -325,7 +328,8 @@ export class WsHub {
 
   /** Fill frames, with the duplicate / reorder faults applied. */
   private sendFills(conn: Conn, fills: WireFill[], frame: (batch: WireFill[]) => unknown): void {
-    const batches = this.faults.reorderFills ? [...fills].reverse().map((f) => [f]) : [fills];
+    const sent = this.faults.omitFillCloids ? fills.map(withoutCloid) : fills;
+    const batches = this.faults.reorderFills ? [...sent].reverse().map((f) => [f]) : [sent];
     for (const b of batches) {
       const f = frame(b);
       this.send(conn, f);
@@ -397,4 +401,10 @@ function postResponse(type: 'info' | 'action', payload: unknown, reply: VenueRep
   }
   if (type === 'info') return { type: 'info', payload: { type: (payload as { type?: unknown }).type, data: reply.body } };
   return { type: 'action', payload: reply.body };
+}
+
+function withoutCloid(f: WireFill): WireFill {
+  if (f.cloid === undefined) return f;
+  const { cloid: _c, ...rest } = f;
+  return rest;
 }

@@ -25,6 +25,13 @@ export interface MarketRec extends MarketMeta {
   midAt: number;
   /** an order of ours is pending in this market (the PendingOrder gate's cache; owned by PositionTracker) */
   pending: boolean;
+  /**
+   * a configured market of the session (false: exposure-only — a position or an open order of the
+   * account in a market the session does not trade; it counts in the total, it cannot be traded)
+   */
+  traded: boolean;
+  /** open orders on the account in this market that this process did not place (ForeignOrders) */
+  foreignOpen: number;
   // ---- running exposure (owned by ExposureBook) ----
   /** abs(position size) at 10^-8 */
   absPosFx: bigint;
@@ -48,22 +55,26 @@ export class MarketStateCache {
   private readonly markets = new Map<string, MarketRec>();
   private readonly byAsset = new Map<number, MarketRec>();
   private markListener: MarkListener | null = null;
+  private readonly universe = new Map<string, MarketMeta>();
   /** Feed values that could not be parsed (counted, never trusted). */
   malformed = 0;
 
   /** a mark older than this is stale (limits.markMaxAgeMs) */
   constructor(readonly markMaxAgeMs: number) {}
 
-  define(meta: MarketMeta): MarketRec {
+  define(meta: MarketMeta, traded = true): MarketRec {
     const existing = this.markets.get(meta.coin);
     if (existing) {
       existing.asset = meta.asset;
       existing.szDecimals = meta.szDecimals;
+      existing.traded ||= traded;
       this.byAsset.set(meta.asset, existing);
       return existing;
     }
     const rec: MarketRec = {
       ...meta,
+      traded,
+      foreignOpen: 0,
       markPx: null,
       markFx: null,
       markAt: 0,
@@ -78,6 +89,19 @@ export class MarketStateCache {
     this.markets.set(meta.coin, rec);
     this.byAsset.set(meta.asset, rec);
     return rec;
+  }
+
+  /**
+   * The venue's whole universe (meta): asset index and szDecimals of markets the session does not
+   * trade, so an exposure-only record can be created (and its foreign orders cancelled by oid).
+   */
+  setUniverse(metas: MarketMeta[]): void {
+    for (const m of metas) this.universe.set(m.coin, m);
+  }
+
+  /** The record of any coin: configured, or an exposure-only one created on first sight. */
+  ensure(coin: string): MarketRec {
+    return this.markets.get(coin) ?? this.define(this.universe.get(coin) ?? { coin, asset: -1, szDecimals: 0 }, false);
   }
 
   /** The exposure book re-prices a market whenever its mark changes. One listener. */
@@ -109,7 +133,11 @@ export class MarketStateCache {
     }
   }
 
-  /** allMids-like update: mids only (a mid is never used as a mark). */
+  /**
+   * allMids-like update. For a traded market a mid is never used as a mark (its activeAssetCtx
+   * carries the mark). For an exposure-only market the mid is the price its exposure is valued at
+   * (its mark's stand-in: the hot path subscribes activeAssetCtx only for traded markets).
+   */
   updateMids(mids: Record<string, string>, at: number): void {
     for (const coin in mids) {
       const rec = this.markets.get(coin);
@@ -118,6 +146,7 @@ export class MarketStateCache {
       if (typeof px === 'string' && parseFixed(px, 'down') !== null) {
         rec.midPx = px;
         rec.midAt = at;
+        if (!rec.traded) this.setMark(rec, px, at);
       } else this.malformed++;
     }
   }

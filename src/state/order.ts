@@ -40,4 +40,6 @@ export interface PendingOrder {
   cancelAttempts?: number;
   /** when the order's post left (ms), for reconciliation of unknown outcomes */
   sentAt?: number;
+  /** time of the last venue word about it (update, fill, status answer): newer than a snapshot = it wins */
+  seenAt?: number;
 }

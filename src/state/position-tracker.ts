@@ -9,12 +9,21 @@
  * re-entrantly from inside the actor's own handler it falls back to a queued `register` message,
  * and that message checks the HardStop latch (and the tombstones of orders already cleaned up)
  * and never registers while HardStop holds.
+ *
+ * Venue state (issue #13): positions are merged by the venue's clock (position-book.ts: a snapshot
+ * never erases a newer fill); a fill whose order is not known yet (the venue's WS fills carry no
+ * cloid, and the oid is learned only from the post answer, orderUpdates or orderStatus) waits for
+ * it in `orphans` and is attached when the oid is learned; open orders the process did not place
+ * count as exposure (foreign-orders.ts); an order with an unknown outcome is handed to the
+ * resolver (`onUnknown`), whose orderStatus answers come back as `statusAnswer` messages.
  */
 import Decimal from 'decimal.js';
 import type { FillInput, OrderUpdateInput } from '../executor/events';
 import type { ExecutionEvent } from '../risk/execution-events';
 import { ExposureBook } from './exposure';
 import { parseFixed, parseSignedFixed, formatFixed } from './fixed';
+import { ForeignOrders, type ForeignOrder, type VenueOpenOrder } from './foreign-orders';
+import { PositionBook, type SnapshotResult } from './position-book';
 import { Mailbox, type Schedule, microtaskSchedule } from './mailbox';
 import type { MarketRec, MarketStateCache } from './market-state';
 import type { PendingOrder } from './order';
@@ -27,9 +36,41 @@ export type TrackerMsg =
   | { type: 'filledAck'; order: PendingOrder; oid: number; totalSz: string; at: number }
   | { type: 'rejected'; order: PendingOrder; reason: string; at: number }
   | { type: 'cancelAck'; cloid: string; order?: PendingOrder; ok: boolean; at: number; error?: string }
-  | { type: 'reconcile'; open: { oid: number; cloid?: string | null }[]; at: number; olderThanMs: number }
+  | { type: 'reconcile'; open: VenueOpenOrder[]; at: number; olderThanMs: number; asOf?: number; applied?: (r: OpenOrdersReport) => void }
   | { type: 'unknownOutcome'; orders: PendingOrder[]; at: number }
-  | { type: 'positions'; positions: { coin: string; szi: string }[]; at: number; applied?: () => void };
+  | { type: 'statusAnswer'; order: PendingOrder; answer: OrderStatusAnswer; at: number; boundMs: number }
+  | { type: 'sweep'; at: number; orphanWaitMs: number; awaitFillsMs: number }
+  | {
+      type: 'positions';
+      positions: { coin: string; szi: string }[];
+      at: number;
+      /** the venue's time of the snapshot (clearinghouseState.time); default `at` */
+      venueTime?: number;
+      applied?: (r: PositionsReport) => void;
+    };
+
+/** The venue's orderStatus answer (hyperliquid.md §5), as much of it as the tracker reads. */
+export type OrderStatusAnswer =
+  | { status: 'order'; order: { order: { oid: number; coin?: string; origSz?: string; sz?: string; cloid?: string | null }; status: string; statusTimestamp: number } }
+  | { status: 'unknownOid' };
+
+export interface PositionsReport extends SnapshotResult {
+  /** Σ |Δposition| · mark over the changed coins, 10^-16 USD (coins without a mark: in `unpriced`) */
+  driftNotional: bigint;
+  unpriced: string[];
+}
+
+export interface OpenOrdersReport {
+  /** our orders the venue does not list (handed to the resolver, or settled without one) */
+  missingOwn: string[];
+  foreignAdded: ForeignOrder[];
+  foreignRemoved: number[];
+  foreignTotal: number;
+  /** Σ remaining·mark of the foreign orders added / removed, 10^-16 USD */
+  foreignChangeNotional: bigint;
+  /** rows without coin/size: cannot be priced (counted, logged by the caller) */
+  unpriceable: number;
+}
 
 export interface TrackerHooks {
   /** every ExecutionEvent the tracker derives (fills with intended price, trades closed, terminal states) */
@@ -37,11 +78,8 @@ export interface TrackerHooks {
   /** an order turned out to be on the book while HardStop holds: the owner enqueues its cancel */
   onLiveWhileStopped?: (order: PendingOrder) => void;
   onError?: (e: unknown) => void;
-}
-
-interface Position {
-  sziFx: bigint;
-  szi: string;
+  /** an order's outcome is unknown (transport error, short statuses, not listed open): resolve it */
+  onUnknown?: (order: PendingOrder) => void;
 }
 
 interface OpenTrade {
@@ -54,6 +92,8 @@ interface OpenTrade {
 const TERMINAL_CANCEL = /canceled$|Canceled$|^scheduledCancel$/;
 const TERMINAL_REJECT = /^rejected$|Rejected$/;
 const FILL_MEMORY = 100_000;
+/** ends we inferred rather than heard from the venue: the order may still show up open */
+const ASSUMED_END = /^reconciled:|^unknownOutcome:|^fillsNotSeen/;
 
 export class PositionTracker {
   readonly exposure = new ExposureBook();
@@ -61,7 +101,10 @@ export class PositionTracker {
   private readonly byOid = new Map<number, PendingOrder>();
   /** pending markets that are not configured markets (cannot normally happen; kept so nothing is lost) */
   private readonly pendingOther = new Set<string>();
-  private readonly positions = new Map<string, Position>();
+  private readonly book: PositionBook;
+  readonly foreign: ForeignOrders;
+  /** fills whose order is not known yet, by oid (they wait for the oid to be learned) */
+  private readonly orphans = new Map<number, { fill: FillInput; szFx: bigint; at: number }[]>();
   /** cloids cleaned up before their (deferred) registration arrived: never register them */
   private readonly tombstones = new Set<string>();
   private readonly seenFills = new Set<string>();
@@ -69,7 +112,22 @@ export class PositionTracker {
   private readonly trades = new Map<string, OpenTrade>();
   private readonly mailbox: Mailbox<TrackerMsg>;
   /** counters for status() and tests */
-  readonly stats = { registeredSync: 0, registeredDeferred: 0, deferredRefused: 0, duplicateFills: 0, unknownFills: 0 };
+  readonly stats = {
+    registeredSync: 0,
+    registeredDeferred: 0,
+    deferredRefused: 0,
+    duplicateFills: 0,
+    /** fills matched to no order of ours in the end (a foreign order's, or waited out) */
+    unknownFills: 0,
+    /** fills that arrived before their order's oid was known */
+    orphanFills: 0,
+    /** of those, attached to their order later */
+    orphansMatched: 0,
+    foreignFills: 0,
+    resolvedByStatus: 0,
+    neverPlaced: 0,
+    fillsNotSeen: 0,
+  };
 
   constructor(
     private readonly markets: MarketStateCache,
@@ -79,6 +137,8 @@ export class PositionTracker {
   ) {
     this.mailbox = new Mailbox<TrackerMsg>((m) => this.handle(m), schedule, (e) => hooks.onError?.(e));
     markets.setMarkListener((rec) => this.exposure.reprice(rec));
+    this.book = new PositionBook((coin, absFx) => this.exposure.setAbsPosition(markets.ensure(coin), absFx));
+    this.foreign = new ForeignOrders(this.exposure, (coin) => markets.ensure(coin));
   }
 
   // ------------------------------------------------------------------ actor input
@@ -106,8 +166,23 @@ export class PositionTracker {
     return rec.absPosFx !== 0n;
   }
   hasPosition(coin: string): boolean {
-    const p = this.positions.get(coin);
-    return p !== undefined && p.sziFx !== 0n;
+    return this.book.get(coin) !== 0n;
+  }
+  /** signed position at 10^-8 */
+  positionFx(coin: string): bigint {
+    return this.book.get(coin);
+  }
+  /** venue time of the last positions snapshot applied */
+  get positionsAsOf(): number {
+    return this.book.asOf;
+  }
+  get bookStats(): PositionBook['stats'] {
+    return this.book.stats;
+  }
+  get orphanCount(): number {
+    let n = 0;
+    for (const l of this.orphans.values()) n += l.length;
+    return n;
   }
   /** abs(pos)·mark of one market at its own mark, 10^-16 USD (0 without a mark). */
   positionNotional(rec: MarketRec): bigint {
@@ -122,9 +197,11 @@ export class PositionTracker {
     return this.exposure.total;
   }
   allPositions(): { coin: string; szi: string }[] {
-    const out: { coin: string; szi: string }[] = [];
-    for (const [coin, p] of this.positions) if (p.sziFx !== 0n) out.push({ coin, szi: p.szi });
-    return out;
+    return this.book.all();
+  }
+  /** registered orders (tests, the resolver, the reconciler) */
+  allOrders(): PendingOrder[] {
+    return [...this.orders.values()];
   }
   marketsWithPendingOrders(): string[] {
     const out: string[] = [];
@@ -225,18 +302,19 @@ export class PositionTracker {
           if (!m.order.reduceOnly && !m.order.cancelQueued && this.latch.isTriggered()) this.hooks.onLiveWhileStopped?.(m.order);
           return;
         }
-        this.setOid(o, m.oid);
         if (o.state === 'inflight' || o.state === 'unknown') o.state = 'resting';
+        if (m.oid >= 0 && !this.setOid(o, m.oid)) return;
         this.liveCheck(o);
         return;
       }
       case 'filledAck': {
         const o = this.orders.get(m.order.cloid);
         if (o !== m.order) return;
-        this.setOid(o, m.oid);
         const total = parseFixed(m.totalSz, 'down') ?? o.sizeFx;
         o.expectedFillFx = total;
         o.state = 'awaitingFills';
+        o.seenAt = m.at;
+        if (!this.setOid(o, m.oid)) return;
         if (o.filledFx >= total) this.finish(o, null, m.at);
         return;
       }
@@ -258,32 +336,126 @@ export class PositionTracker {
         }
         return;
       }
-      case 'reconcile':
-        return this.onReconcile(m.open, m.at, m.olderThanMs);
+      case 'reconcile': {
+        const r = this.onReconcile(m.open, m.at, m.olderThanMs, m.asOf ?? m.at);
+        m.applied?.(r);
+        return;
+      }
       case 'unknownOutcome':
-        for (const o of m.orders) if (this.orders.get(o.cloid) === o && o.state === 'inflight') o.state = 'unknown';
+        for (const o of m.orders) {
+          if (this.orders.get(o.cloid) !== o || o.state !== 'inflight') continue;
+          o.state = 'unknown';
+          this.hooks.onUnknown?.(o);
+        }
         return;
-      case 'positions':
-        this.onPositions(m.positions);
-        m.applied?.();
+      case 'statusAnswer':
+        return this.onStatusAnswer(m.order, m.answer, m.at, m.boundMs);
+      case 'sweep':
+        return this.onSweep(m.at, m.orphanWaitMs, m.awaitFillsMs);
+      case 'positions': {
+        const r = this.onPositions(m.positions, m.venueTime ?? m.at);
+        m.applied?.(r);
         return;
+      }
     }
   }
 
   /**
-   * Reconciliation against the venue's open orders (after a reconnect or a post with an unknown
-   * outcome): an order of ours that has been out longer than `olderThanMs` (≥ expiresAfter, so it can
-   * no longer land) and is not open on the venue is settled as gone. Positions come from the
-   * separate positions snapshot.
+   * Reconciliation against the venue's open orders (after a reconnect, on the drift timer): an
+   * order of ours that has been out longer than `olderThanMs` (≥ expiresAfter, so it can no longer
+   * land), was not seen after the snapshot was requested (`asOf`: a newer update wins), and is not
+   * open on the venue goes to the resolver (orderStatus says how it ended) — or, without one, is
+   * settled as gone. Rows that are none of our registered orders are foreign (exposure).
    */
-  private onReconcile(open: { oid: number; cloid?: string | null }[], at: number, olderThanMs: number): void {
+  private onReconcile(open: VenueOpenOrder[], at: number, olderThanMs: number, asOf: number): OpenOrdersReport {
     const oids = new Set(open.map((x) => x.oid));
-    const cloids = new Set(open.map((x) => x.cloid).filter((c): c is string => !!c));
+    const cloids = new Map<string, VenueOpenOrder>();
+    for (const x of open) if (x.cloid) cloids.set(x.cloid, x);
+    const missingOwn: string[] = [];
+    const ownRows = new Set<VenueOpenOrder>();
     for (const o of [...this.orders.values()]) {
+      const row = cloids.get(o.cloid);
+      if (row) {
+        ownRows.add(row);
+        if (o.oid === undefined && !this.setOid(o, row.oid)) continue;
+      }
+      if (o.oid !== undefined && oids.has(o.oid)) {
+        for (const x of open) if (x.oid === o.oid) ownRows.add(x);
+      }
       if (o.state === 'queued' || o.state === 'inflight') continue;
       if (at - (o.sentAt ?? o.acceptedAt) < olderThanMs) continue;
-      if (cloids.has(o.cloid) || (o.oid !== undefined && oids.has(o.oid))) continue;
-      this.finish(o, { type: 'cancelled', at, cloid: o.cloid, coin: o.market, reason: 'reconciled:notOpen' }, at);
+      if (row || (o.oid !== undefined && oids.has(o.oid))) continue;
+      if ((o.seenAt ?? -Infinity) > asOf) continue;
+      missingOwn.push(o.cloid);
+      if (this.hooks.onUnknown) {
+        if (o.state !== 'unknown') {
+          o.state = 'unknown';
+          this.hooks.onUnknown(o);
+        }
+      } else this.finish(o, { type: 'cancelled', at, cloid: o.cloid, coin: o.market, reason: 'reconciled:notOpen' }, at);
+    }
+    const foreignRows = open.filter((x) => !ownRows.has(x) && !(x.oid !== undefined && this.byOid.has(x.oid)));
+    const unpriceable = foreignRows.filter((x) => x.coin === undefined || x.sz === undefined).length;
+    const { added, removed } = this.foreign.replace(foreignRows, asOf);
+    const addedRows = this.foreign.list().filter((f) => added.includes(f.oid));
+    let change = 0n;
+    for (const f of addedRows) change += f.rec.markFx === null ? 0n : f.remFx * f.rec.markFx;
+    return { missingOwn, foreignAdded: addedRows, foreignRemoved: removed, foreignTotal: this.foreign.size, foreignChangeNotional: change, unpriceable };
+  }
+
+  /** The venue's answer to orderStatus(cloid) for an order whose outcome was unknown. */
+  private onStatusAnswer(o: PendingOrder, a: OrderStatusAnswer, at: number, boundMs: number): void {
+    if (this.orders.get(o.cloid) !== o) return;
+    if (a.status === 'unknownOid') {
+      // Not (yet) known to the venue. Past the bound (≥ expiresAfter) it can no longer land: it was never placed.
+      if (o.state === 'unknown' && at - (o.sentAt ?? o.acceptedAt) >= boundMs) {
+        this.stats.neverPlaced++;
+        this.finish(o, { type: 'cancelled', at, cloid: o.cloid, coin: o.market, reason: 'unknownOutcome:neverPlaced' }, at);
+      }
+      return;
+    }
+    const r = a.order;
+    this.stats.resolvedByStatus++;
+    o.seenAt = r.statusTimestamp;
+    const st = r.status;
+    if (st === 'filled') {
+      const total = r.order.origSz !== undefined ? parseFixed(r.order.origSz, 'down') : null;
+      o.expectedFillFx = total ?? o.sizeFx;
+      o.state = 'awaitingFills';
+      if (!this.setOid(o, r.order.oid)) return;
+      if (o.filledFx >= o.expectedFillFx) this.finish(o, null, at);
+      return;
+    }
+    if (!this.setOid(o, r.order.oid)) return;
+    if (st === 'open' || st === 'triggered') {
+      if (o.state === 'inflight' || o.state === 'unknown') o.state = 'resting';
+      this.liveCheck(o);
+    } else if (TERMINAL_CANCEL.test(st)) {
+      this.finish(o, { type: 'cancelled', at: r.statusTimestamp, cloid: o.cloid, coin: o.market, reason: st }, at);
+    } else if (TERMINAL_REJECT.test(st)) {
+      this.finish(o, { type: 'rejected', at: r.statusTimestamp, cloid: o.cloid, coin: o.market, reason: st }, at);
+    }
+  }
+
+  /**
+   * Timer: fills that waited longer than `orphanWaitMs` for an order of ours are delivered as
+   * unmatched; an order the venue said filled whose fills have not all come within `awaitFillsMs`
+   * is finished (its position comes from the venue's snapshots, so nothing is lost but the pairing).
+   */
+  private onSweep(at: number, orphanWaitMs: number, awaitFillsMs: number): void {
+    for (const [oid, list] of this.orphans) {
+      if (at - list[0].at < orphanWaitMs) continue;
+      this.orphans.delete(oid);
+      for (const w of list) {
+        this.stats.unknownFills++;
+        this.emitFill(w.fill, undefined);
+      }
+    }
+    for (const o of [...this.orders.values()]) {
+      if (o.state !== 'awaitingFills') continue;
+      if (at - (o.seenAt ?? o.sentAt ?? o.acceptedAt) < awaitFillsMs) continue;
+      this.stats.fillsNotSeen++;
+      this.finish(o, null, at);
     }
   }
 
@@ -309,10 +481,25 @@ export class PositionTracker {
     this.stats.registeredDeferred++;
   }
 
-  private setOid(o: PendingOrder, oid: number): void {
-    if (o.oid === oid) return;
-    o.oid = oid;
-    this.byOid.set(oid, o);
+  /**
+   * Learn an order's oid; fills that arrived before it (orphans) are attached now. Returns false
+   * when those fills completed the order (it is finished: the caller must not touch it further).
+   */
+  private setOid(o: PendingOrder, oid: number): boolean {
+    if (o.oid !== oid) {
+      o.oid = oid;
+      this.byOid.set(oid, o);
+      // an update without cloid may have filed it as someone else's before its oid was known
+      this.foreign.forget(oid);
+    }
+    const waiting = this.orphans.get(oid);
+    if (waiting === undefined) return true;
+    this.orphans.delete(oid);
+    for (const w of waiting) {
+      this.stats.orphansMatched++;
+      this.attachFill(o, w.fill, w.szFx);
+    }
+    return this.orders.get(o.cloid) === o;
   }
 
   /** An order found on the book while HardStop holds must be cancelled (it may have been in flight at the trigger). */
@@ -321,6 +508,8 @@ export class PositionTracker {
   }
 
   private finish(o: PendingOrder, ev: ExecutionEvent | null, _at: number): void {
+    // the venue's word that it ended (not our inference): an older snapshot listing it is stale
+    if (o.oid !== undefined && !(ev?.type === 'cancelled' && ASSUMED_END.test(ev.reason))) this.foreign.markEnded(o.oid);
     this.releaseExposure(o);
     this.orders.delete(o.cloid);
     if (o.oid !== undefined) this.byOid.delete(o.oid);
@@ -330,20 +519,32 @@ export class PositionTracker {
 
   private onOrderUpdate(u: OrderUpdateInput): void {
     const o = (u.cloid ? this.orders.get(u.cloid) : undefined) ?? this.byOid.get(u.oid);
-    if (!o) return;
-    this.setOid(o, u.oid);
+    if (!o) return this.onForeignUpdate(u);
+    o.seenAt = u.time;
+    if (u.status === 'filled') {
+      o.expectedFillFx = o.sizeFx;
+      o.state = 'awaitingFills';
+      if (!this.setOid(o, u.oid)) return;
+      if (o.filledFx >= o.sizeFx) this.finish(o, null, u.time);
+      return;
+    }
+    if (!this.setOid(o, u.oid)) return;
     if (u.status === 'open') {
       if (o.state === 'inflight' || o.state === 'unknown') o.state = 'resting';
       this.liveCheck(o);
-    } else if (u.status === 'filled') {
-      o.expectedFillFx = o.sizeFx;
-      o.state = 'awaitingFills';
-      if (o.filledFx >= o.sizeFx) this.finish(o, null, u.time);
     } else if (TERMINAL_CANCEL.test(u.status)) {
       this.finish(o, { type: 'cancelled', at: u.time, cloid: o.cloid, coin: o.market, reason: u.status }, u.time);
     } else if (TERMINAL_REJECT.test(u.status)) {
       this.finish(o, { type: 'rejected', at: u.time, cloid: o.cloid, coin: o.market, reason: u.status }, u.time);
     }
+  }
+
+  /** An update of an order this process did not place: its exposure is tracked as foreign. */
+  private onForeignUpdate(u: OrderUpdateInput): void {
+    if (u.status === 'open' || u.status === 'triggered') {
+      if (this.tombstones.has(u.cloid ?? '')) return;
+      this.foreign.upsert({ oid: u.oid, cloid: u.cloid ?? null, coin: u.coin, sz: u.sz ?? u.origSz }, u.time);
+    } else this.foreign.remove(u.oid);
   }
 
   private onFill(f: FillInput): void {
@@ -361,8 +562,44 @@ export class PositionTracker {
       this.hooks.onError?.(new Error(`fill ${key}: malformed sz ${JSON.stringify(f.sz)}`));
       return;
     }
-    const o = (f.cloid ? this.orders.get(f.cloid) : undefined) ?? this.byOid.get(f.oid);
+    // the position moves at once, whatever order the fill belongs to
     this.applyPositionFill(f, szFx);
+    const o = (f.cloid ? this.orders.get(f.cloid) : undefined) ?? this.byOid.get(f.oid);
+    if (o) return this.attachFill(o, f, szFx);
+    if (this.foreign.has(f.oid)) {
+      this.stats.foreignFills++;
+      this.stats.unknownFills++;
+      this.foreign.filled(f.oid, szFx, f.time);
+      this.emitFill(f, undefined);
+      return;
+    }
+    // Its order's oid may not be known yet (the fill overtook the post answer / orderUpdates): wait for it.
+    this.stats.orphanFills++;
+    const list = this.orphans.get(f.oid);
+    const w = { fill: f, szFx, at: f.time };
+    if (list) list.push(w);
+    else this.orphans.set(f.oid, [w]);
+  }
+
+  /** A fill of one of our orders: its `filled` event carries the intended price; it may finish the order. */
+  private attachFill(o: PendingOrder, f: FillInput, szFx: bigint): void {
+    this.emitFill(f, o);
+    if (o.oid !== f.oid) {
+      o.oid = f.oid;
+      this.byOid.set(f.oid, o);
+    }
+    o.filledFx += szFx;
+    o.seenAt = f.time;
+    if (o.heldFx !== 0n) {
+      const rel = szFx < o.heldFx ? szFx : o.heldFx;
+      o.heldFx -= rel;
+      this.exposure.subPending(o.rec, rel);
+    }
+    const target = o.expectedFillFx ?? o.sizeFx;
+    if (o.filledFx >= target) this.finish(o, null, f.time);
+  }
+
+  private emitFill(f: FillInput, o: PendingOrder | undefined): void {
     this.hooks.onEvent?.({
       type: 'filled',
       at: f.time,
@@ -377,31 +614,17 @@ export class PositionTracker {
       closedPnl: f.closedPnl,
       intendedPx: o?.intendedPx,
     });
-    if (!o) {
-      this.stats.unknownFills++;
-      return;
-    }
-    this.setOid(o, f.oid);
-    o.filledFx += szFx;
-    if (o.heldFx !== 0n) {
-      const rel = szFx < o.heldFx ? szFx : o.heldFx;
-      o.heldFx -= rel;
-      this.exposure.subPending(o.rec, rel);
-    }
-    const target = o.expectedFillFx ?? o.sizeFx;
-    if (o.filledFx >= target) this.finish(o, null, f.time);
   }
 
-  /** Position and per-trade accounting (SPEC §6 figures come from here). */
+  /** Position (merged by the venue's clock) and per-trade accounting (SPEC §6 figures come from here). */
   private applyPositionFill(f: FillInput, szFx: bigint): void {
-    const rec = this.markets.get(f.coin);
-    const p = this.positions.get(f.coin) ?? { sziFx: 0n, szi: '0' };
-    const before = p.sziFx;
-    const after = before + (f.side === 'B' ? szFx : -szFx);
-    p.sziFx = after;
-    p.szi = formatFixed(after);
-    this.positions.set(f.coin, p);
-    if (rec) this.exposure.setAbsPosition(rec, after < 0n ? -after : after);
+    const delta = f.side === 'B' ? szFx : -szFx;
+    const startFx = f.startPosition !== undefined ? parseSignedFixed(f.startPosition) : null;
+    this.book.applyFill(f.coin, f.time, delta, startFx);
+    // Whether it moved the position now or the last snapshot already held it, this fill took the
+    // position from (after − delta) to after: the trade accounting follows that.
+    const after = this.book.get(f.coin);
+    const before = after - delta;
 
     const px = new Decimal(f.px);
     const sz = new Decimal(f.sz);
@@ -435,26 +658,29 @@ export class PositionTracker {
     }
   }
 
-  private onPositions(list: { coin: string; szi: string }[]): void {
-    const seen = new Set<string>();
+  /** A positions snapshot taken by the venue at `venueTime`, merged with newer fills (position-book.ts). */
+  private onPositions(list: { coin: string; szi: string }[], venueTime: number): PositionsReport {
+    const parsed: { coin: string; fx: bigint }[] = [];
     for (const { coin, szi } of list) {
       const fx = parseSignedFixed(szi);
       if (fx === null) {
+        // never trust it, never read it as flat: keep what we hold for that coin
         this.hooks.onError?.(new Error(`positions: malformed szi for ${coin}`));
+        parsed.push({ coin, fx: this.book.get(coin) });
         continue;
       }
-      seen.add(coin);
-      this.positions.set(coin, { sziFx: fx, szi: formatFixed(fx) });
-      const rec = this.markets.get(coin);
-      if (rec) this.exposure.setAbsPosition(rec, fx < 0n ? -fx : fx);
+      parsed.push({ coin, fx });
     }
-    for (const [coin, p] of this.positions) {
-      if (seen.has(coin) || p.sziFx === 0n) continue;
-      p.sziFx = 0n;
-      p.szi = '0';
-      const rec = this.markets.get(coin);
-      if (rec) this.exposure.setAbsPosition(rec, 0n);
-      this.trades.delete(coin);
+    const r = this.book.applySnapshot(parsed, venueTime);
+    let drift = 0n;
+    const unpriced: string[] = [];
+    for (const c of r.changes) {
+      if (c.after === 0n || (c.before > 0n) !== (c.after > 0n)) this.trades.delete(c.coin);
+      const d = c.after > c.before ? c.after - c.before : c.before - c.after;
+      const rec = this.markets.ensure(c.coin);
+      if (rec.markFx === null) unpriced.push(c.coin);
+      else drift += d * rec.markFx;
     }
+    return { ...r, driftNotional: drift, unpriced };
   }
 }

@@ -3,7 +3,6 @@
  * orders, positions, marks, mids, socket state) routed into the current hot path, the first
  * position sync before the session is asked, and the resync a rebuilt hot path starts from.
  */
-import { positionsFrom } from '../../src/exchange/hyperliquid/user-feed';
 import type { UserFeed } from '../../src/exchange/hyperliquid/user-feed';
 import type { VenueClient } from '../../src/exchange/hyperliquid/venue-client';
 import type { Logger } from '../../src/util/log';
@@ -61,19 +60,18 @@ export class VenueSync {
     return this.synced;
   }
 
-  /** A rebuilt hot path starts from the venue's positions and open orders (HTTP, retried). */
+  /**
+   * A rebuilt hot path starts from the venue's positions and open orders (HTTP, retried): the hot
+   * path's own resync merges them by the venue's clock, so fills arriving meanwhile are kept.
+   */
   async resync(): Promise<void> {
-    const { venue, user, clock, log } = this.d;
     for (let attempt = 0; !this.d.closed(); attempt++) {
       try {
-        const oo = await venue.openOrders(user);
-        const hp = this.d.holder.current;
-        hp.onOpenOrders({ orders: oo.map((o) => ({ oid: o.oid, cloid: o.cloid ?? null })), at: clock() });
-        hp.onPositions(positionsFrom(await venue.clearinghouseState(user), clock()));
+        await this.d.holder.current.resync();
         this.d.onSynced();
         return;
       } catch (e) {
-        log.warn('position/open-order sync failed; retrying', { attempt, error: (e as Error).message });
+        this.d.log.warn('position/open-order sync failed; retrying', { attempt, error: (e as Error).message });
         await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
       }
     }

@@ -26,6 +26,7 @@ import type {
   SocketState,
 } from '../../executor/events';
 import type { ClearinghouseState, Fill, OpenOrder, OrderStatusResponse } from './schemas/info';
+import type { VenueOpenOrder } from '../../state/foreign-orders';
 import type { Subscription, UserEventsData, WsOrder } from './schemas/ws';
 import type { SubscriptionHandle, SubscriptionHandler, WsState } from './ws-client';
 
@@ -46,7 +47,7 @@ export interface UserFeedHandlers {
   onOrderUpdate(u: OrderUpdateInput): void;
   onPositions(s: PositionsSnapshot): void;
   /** the venue's open orders after each sync (hot path: onOpenOrders), after missed fills were delivered */
-  onOpenOrders?(s: { orders: { oid: number; cloid?: string | null }[]; at: number }): void;
+  onOpenOrders?(s: { orders: VenueOpenOrder[]; at: number; asOf: number }): void;
   onSocketState?(s: SocketState): void;
   /** activeAssetCtx of the coins given in opts.coins */
   onMark?(m: MarkUpdate): void;
@@ -123,6 +124,7 @@ export function fillToInput(f: Fill): FillInput {
     fee: f.fee,
     closedPnl: f.closedPnl,
     time: f.time,
+    startPosition: f.startPosition,
   };
 }
 
@@ -139,7 +141,11 @@ export function wsOrderToInput(o: WsOrder): OrderUpdateInput {
 }
 
 export function positionsFrom(ch: ClearinghouseState, at: number): PositionsSnapshot {
-  return { positions: ch.assetPositions.map((p) => ({ coin: p.position.coin, szi: p.position.szi })), at };
+  return {
+    positions: ch.assetPositions.map((p) => ({ coin: p.position.coin, szi: p.position.szi })),
+    at,
+    ...(ch.time !== undefined ? { venueTime: ch.time } : {}),
+  };
 }
 
 interface KnownOpen {
@@ -372,6 +378,7 @@ export class UserFeed {
     }
 
     // 2. open orders: new or changed ones are updates we missed
+    const openAsked = this.clock();
     const open = await this.source.openOrders(this.user);
     if (stale()) return;
     const openIds = new Set(open.map((o) => o.oid));
@@ -397,12 +404,18 @@ export class UserFeed {
       for (const o of open) this.knownOpen.set(o.oid, { coin: o.coin, cloid: o.cloid ?? null, sz: o.sz, origSz: o.origSz });
     }
     const at = this.clock();
-    this.guard('onOpenOrders', () => this.h.onOpenOrders?.({ orders: open.map((o) => ({ oid: o.oid, cloid: o.cloid ?? null })), at }));
+    // every field the hot path needs to count an order it did not place as exposure; `asOf`: an
+    // update seen after the question was asked is newer than this answer
+    const rows: VenueOpenOrder[] = open.map((o) => ({ oid: o.oid, cloid: o.cloid ?? null, coin: o.coin, side: o.side, limitPx: o.limitPx, sz: o.sz, reduceOnly: o.reduceOnly, timestamp: o.timestamp }));
+    this.guard('onOpenOrders', () => this.h.onOpenOrders?.({ orders: rows, at, asOf: openAsked }));
 
     // 4. positions last: they include every fill delivered above
+    const asked = this.clock();
     const ch = await this.source.clearinghouseState(this.user);
     if (stale()) return;
-    this.guard('onPositions', () => this.h.onPositions(positionsFrom(ch, this.clock())));
+    // merged by the venue's clock (PositionBook): without the venue's time, the time it was asked
+    const snap = positionsFrom(ch, this.clock());
+    this.guard('onPositions', () => this.h.onPositions({ ...snap, venueTime: snap.venueTime ?? asked }));
 
     if (reconnect) missedFills += this.fromSnapshot;
     this.fromSnapshot = 0;

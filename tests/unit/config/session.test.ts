@@ -37,6 +37,13 @@ describe('session config', () => {
     ['strategy.orderNotionalUsd', (c: any) => (c.strategy.orderNotionalUsd = 15)],
     ['markets', (c: any) => (c.markets = ['BTC', 'BTC'])],
     ['limits.surprise', (c: any) => (c.limits.surprise = 1)],
+    ['limits.priceBandBps', (c: any) => (c.limits.priceBandBps = -5)],
+    ['limits.maxOrderSize.BTC', (c: any) => (c.limits.maxOrderSize = { BTC: 'lots' })],
+    ['limits.maxOrderNotionalUsd', (c: any) => (c.limits.maxOrderNotionalUsd = 50)],
+    ['limits.maxOpenOrdersPerMarket', (c: any) => (c.limits.maxOpenOrdersPerMarket = 0)],
+    ['reconcile.unknownOutcomeBoundMs', (c: any) => (c.reconcile = { unknownOutcomeBoundMs: 1_000 })],
+    ['reconcile.foreignOrders', (c: any) => (c.reconcile = { foreignOrders: 'ignore' })],
+    ['reconcile.driftHardStopUsd', (c: any) => (c.reconcile = { driftHardStopUsd: '-1' })],
   ])('a bad %s is an error naming that field', (field, mutate) => {
     const c = example();
     mutate(c);

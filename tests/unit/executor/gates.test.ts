@@ -1,3 +1,4 @@
+import { orderControlsFrom } from '../../../src/executor/executor';
 import { makeHarness, sig, type Harness } from './harness';
 
 /** A denied signal must never reach the scheduler nor the sender. */
@@ -237,5 +238,52 @@ describe('MaxPosition arithmetic (each market at its own mark, pending included,
     expect(ETH.pendFx).toBe(0n);
     expect(h.tracker.isMarketPending('ETH')).toBe(false);
     expect(h.tracker.totalNotional()).toBe(72n * 10n ** 16n);
+  });
+});
+
+describe('erroneous-order controls (issue #13 §4)', () => {
+  const controls = orderControlsFrom({ priceBandBps: 100, reduceOnlyPriceBandBps: 500, maxOrderNotionalUsd: '500', maxOrderSize: { BTC: '0.004' }, maxOpenOrdersPerMarket: 2 });
+
+  test('price band: a limit more than the band through the mark is Rejected(PriceBand); reduce-only gets the wider band', () => {
+    const h = makeHarness({ controls });
+    // BTC mark 97000: 1 % band → a buy up to 97970, a sell down to 96030
+    expect(h.executor.onSignal(sig('BTC', 'buy', '0.001', { limitPx: '97971' }))).toEqual({ status: 'Rejected', reason: 'PriceBand' });
+    expect(h.executor.onSignal(sig('ETH', 'sell', '0.01', { limitPx: '3563.99' }))).toEqual({ status: 'Rejected', reason: 'PriceBand' });
+    expect(h.executor.counts.PriceBand).toBe(2);
+    expectNothingSent(h);
+    // passive limits are never "through" the mark
+    expect(h.executor.onSignal(sig('BTC', 'buy', '0.001', { limitPx: '50000' })).status).toBe('Accepted');
+    expect(h.executor.onSignal(sig('ETH', 'sell', '0.01', { limitPx: '3636' })).status).toBe('Accepted');
+    // reduce-only: 5 %
+    openPosition(h, 'SOL', '1');
+    expect(h.executor.onSignal(sig('SOL', 'sell', '1', { reduceOnly: true, limitPx: '227.99' }))).toEqual({ status: 'Rejected', reason: 'PriceBand' });
+    expect(h.executor.onSignal(sig('SOL', 'sell', '1', { reduceOnly: true, limitPx: '228' })).status).toBe('Accepted');
+  });
+
+  test('max size and max notional per order', () => {
+    const h = makeHarness({ controls });
+    expect(h.executor.onSignal(sig('BTC', 'buy', '0.00401'))).toEqual({ status: 'Rejected', reason: 'MaxOrderSize' });
+    expect(h.executor.onSignal(sig('ETH', 'buy', '0.1389'))).toEqual({ status: 'Rejected', reason: 'MaxOrderNotional' }); // $500.04
+    expectNothingSent(h);
+    expect(h.executor.onSignal(sig('ETH', 'buy', '0.1388')).status).toBe('Accepted');
+    expect(h.executor.onSignal(sig('BTC', 'buy', '0.004')).status).toBe('Accepted');
+  });
+
+  test('max open orders per market counts the orders on the account this process did not place', () => {
+    const h = makeHarness({ controls });
+    const rows = [70, 71].map((oid) => ({ oid, coin: 'BTC', sz: '0.0001', side: 'B' as const, limitPx: '90000' }));
+    h.tracker.post({ type: 'reconcile', open: rows, at: h.clock(), olderThanMs: 6_000 });
+    h.tracker.drain();
+    expect(h.executor.onSignal(sig('BTC', 'buy', '0.001'))).toEqual({ status: 'Rejected', reason: 'MaxOpenOrders' });
+    openPosition(h, 'BTC', '0.001');
+    expect(h.executor.onSignal(sig('BTC', 'sell', '0.001', { reduceOnly: true })).status).toBe('Accepted'); // an exit is never held up by it
+    expect(h.executor.onSignal(sig('ETH', 'buy', '0.01')).status).toBe('Accepted');
+  });
+
+  test('the six gates keep their order: HardStop and NotReady come first, MaxPosition before has_position', () => {
+    const h = makeHarness({ controls, ready: false });
+    expect(h.executor.onSignal(sig('BTC', 'buy', '1', { limitPx: '200000' }))).toEqual({ status: 'Skipped', reason: 'NotReady' });
+    h.latch.trigger('Operator', 'test');
+    expect(h.executor.onSignal(sig('BTC', 'buy', '1', { limitPx: '200000' }))).toEqual({ status: 'Rejected', reason: 'HardStop' });
   });
 });

@@ -14,7 +14,10 @@ import { usdToNotional } from '../../../src/state/fixed';
 import { manualSchedule } from '../../../src/state/mailbox';
 import { MarketStateCache } from '../../../src/state/market-state';
 import type { PendingOrder } from '../../../src/state/order';
-import { PositionTracker } from '../../../src/state/position-tracker';
+import { PositionTracker, type OrderStatusAnswer } from '../../../src/state/position-tracker';
+import { InfoBudget } from '../../../src/state/info-budget';
+import { OutcomeResolver } from '../../../src/state/outcome-resolver';
+import type { OrderControls } from '../../../src/executor/executor';
 
 export const MARKETS = [
   { coin: 'BTC', asset: 0, szDecimals: 5, mark: '97000' },
@@ -92,6 +95,11 @@ export interface HarnessOpts {
   ready?: boolean;
   marks?: boolean;
   markMaxAgeMs?: number;
+  /** erroneous-order controls for the executor */
+  controls?: OrderControls;
+  /** the venue's orderStatus: given, unknown outcomes are resolved by an OutcomeResolver (h.resolver) */
+  orderStatus?: (cloid: string) => Promise<OrderStatusAnswer>;
+  unknownOutcomeBoundMs?: number;
 }
 
 export function makeHarness(opts: HarnessOpts = {}) {
@@ -103,6 +111,7 @@ export function makeHarness(opts: HarnessOpts = {}) {
   const events: ExecutionEvent[] = [];
   const reentrant: unknown[] = [];
   let executor: Executor;
+  let resolver: OutcomeResolver | undefined;
   const tracker = new PositionTracker(
     markets,
     latch,
@@ -117,9 +126,20 @@ export function makeHarness(opts: HarnessOpts = {}) {
       onError: (e) => {
         throw e;
       },
+      ...(opts.orderStatus ? { onUnknown: (o: PendingOrder) => resolver?.watch(o) } : {}),
     },
     manualSchedule,
   );
+  if (opts.orderStatus) {
+    const ask = opts.orderStatus;
+    resolver = new OutcomeResolver(tracker, { orderStatus: (_u, id) => ask(String(id)) }, '0x0000000000000000000000000000000000000001', {
+      boundMs: opts.unknownOutcomeBoundMs ?? 15_000,
+      initialBackoffMs: 250,
+      maxBackoffMs: 4_000,
+      clock,
+      budget: new InfoBudget(1_000_000, now),
+    });
+  }
   if (opts.marks !== false) for (const m of MARKETS) markets.updateCtx(m.coin, { markPx: m.mark, midPx: m.mark }, now);
   const readiness = new Readiness();
   if (opts.ready !== false) for (const f of ['socketUp', 'snapshotsLoaded', 'positionsSynced', 'tradingAllowed'] as const) readiness.set(f, true);
@@ -144,6 +164,7 @@ export function makeHarness(opts: HarnessOpts = {}) {
     clock,
     cloidPrefix: '00000000000000aa',
     onEvent: (ev) => events.push(ev),
+    controls: opts.controls,
   });
   const wire = new FakeWire();
   const transport = new HeldTransport(latch);
@@ -173,6 +194,7 @@ export function makeHarness(opts: HarnessOpts = {}) {
     enqueued,
     accepted,
     reentrant,
+    resolver,
     clock,
     advance(ms: number) {
       now += ms;

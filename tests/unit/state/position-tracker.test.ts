@@ -4,6 +4,7 @@ import { formatNotional, parseFixed, usdToNotional } from '../../../src/state/fi
 import { manualSchedule } from '../../../src/state/mailbox';
 import { MarketStateCache } from '../../../src/state/market-state';
 import { PositionTracker } from '../../../src/state/position-tracker';
+import { makeHarness, sig } from '../executor/harness';
 
 function setup() {
   const markets = new MarketStateCache(10_000);
@@ -25,6 +26,10 @@ describe('PositionTracker', () => {
     s.t.drain();
     expect(s.t.allPositions()).toEqual([{ coin: 'BTC', szi: '0.002' }]);
     expect(s.t.stats.duplicateFills).toBe(1);
+    // no order of ours has that oid (yet): the fill waits for it, then is delivered unmatched
+    expect(s.events.filter((e) => e.type === 'filled')).toHaveLength(0);
+    s.t.post({ type: 'sweep', at: 60_000, orphanWaitMs: 10_000, awaitFillsMs: 10_000 });
+    s.t.drain();
     expect(s.events.filter((e) => e.type === 'filled')).toHaveLength(1);
   });
 
@@ -79,5 +84,33 @@ describe('PositionTracker', () => {
     expect(s.markets.malformed).toBe(3);
     expect(s.markets.get('BTC')!.markFx).toBeNull();
     expect(parseFixed('97000.5')).toBe(9700050000000n);
+  });
+});
+
+describe('PositionTracker: venue clock, orphan fills, foreign orders (issue #13)', () => {
+  test('a snapshot older than the last one applied is ignored; fills newer than a snapshot are re-applied on top', () => {
+    const s = setup();
+    s.t.post({ type: 'positions', positions: [{ coin: 'BTC', szi: '0.01' }], at: 0, venueTime: 100 });
+    s.t.post({ type: 'fill', fill: { coin: 'BTC', px: '1', sz: '0.002', side: 'B', tid: 50, oid: 5, fee: '0', closedPnl: '0', time: 120, startPosition: '0.01' } });
+    s.t.post({ type: 'positions', positions: [{ coin: 'BTC', szi: '0.01' }], at: 0, venueTime: 110 }); // taken before the fill
+    s.t.post({ type: 'positions', positions: [], at: 0, venueTime: 90 }); // older than the last: stale
+    s.t.drain();
+    expect(s.t.allPositions()).toEqual([{ coin: 'BTC', szi: '0.012' }]);
+    expect(s.t.bookStats.staleSnapshots).toBe(1);
+    expect(s.t.bookStats.reapplied).toBe(1);
+  });
+
+  test("an order first filed as someone else's (update without cloid before the answer) becomes ours when its oid is learned", () => {
+    const h = makeHarness();
+    expect(h.executor.onSignal(sig('ETH', 'buy', '0.5')).status).toBe('Accepted');
+    h.loop.tick();
+    h.tracker.post({ type: 'orderUpdate', u: { coin: 'ETH', oid: 42, status: 'open', sz: '0.5', time: h.clock() } });
+    h.tracker.drain();
+    expect(h.tracker.foreign.size).toBe(1); // not known as ours yet: counted twice (fail closed)
+    expect(h.markets.get('ETH')!.pendFx).toBe(100_000_000n);
+    h.tracker.post({ type: 'resting', order: h.accepted[0], oid: 42, at: h.clock() });
+    h.tracker.drain();
+    expect(h.tracker.foreign.size).toBe(0);
+    expect(h.markets.get('ETH')!.pendFx).toBe(50_000_000n);
   });
 });

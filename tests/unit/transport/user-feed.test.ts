@@ -117,7 +117,7 @@ describe('UserFeed', () => {
     src.push('userFills', { user: USER, fills: [fill(3, 20)] });
     src.push('userEvents', { fills: [fill(3, 20), fill(1, 10)] });
     expect(out.fills.map((f) => f.tid)).toEqual([3]);
-    expect(out.fills[0]).toEqual({ coin: 'BTC', px: '100', sz: '1', side: 'B', tid: 3, oid: 1, cloid: null, fee: '0.01', closedPnl: '0', time: 20 });
+    expect(out.fills[0]).toEqual({ coin: 'BTC', px: '100', sz: '1', side: 'B', tid: 3, oid: 1, cloid: null, fee: '0.01', closedPnl: '0', time: 20, startPosition: '0' });
     expect(feed.stats()).toMatchObject({ fillsDelivered: 1, fillDuplicatesDropped: 2 });
   });
 
