@@ -1,0 +1,41 @@
+/**
+ * `hlx chaos [--seeds N] [--seed S] [--active-ms MS]`: adversarial simulation (src/chaos). Runs N
+ * seeded fault schedules against the real stack — a Temporal dev server, the simulator, a stop
+ * worker and a hot-path worker process for each of two accounts — and checks the invariants from
+ * the simulator's ledger, the workflows' histories and the processes' records. S defaults to a
+ * random seed (printed). The last line is `chaos: N schedules, V violations`; exit 0 only when V = 0.
+ * `make chaos SEEDS=N [SEED=S]` runs this.
+ */
+import { z } from 'zod';
+import { IntFlag, parseFlags, wantsHelp } from '../operator-args';
+
+export const summary = 'chaos [--seeds N] [--seed S]: seeded fault schedules against the whole stack, invariants checked';
+
+const USAGE = 'usage: hlx chaos [--seeds N] [--seed S] [--active-ms MS]   (S random when omitted; env SEEDS / SEED work too)';
+
+const envInt = (v: string | undefined) => (v !== undefined && v.trim() !== '' ? v.trim() : undefined);
+
+export async function run(argv: string[]): Promise<number> {
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
+  const o = parseFlags(
+    argv,
+    { seeds: { type: 'string' }, seed: { type: 'string' }, 'active-ms': { type: 'string' } },
+    z.object({ seeds: IntFlag(1).optional(), seed: IntFlag(0).optional(), activeMs: IntFlag(3_000).optional() }),
+    USAGE,
+  );
+  const env = z
+    .object({ SEEDS: IntFlag(1).optional(), SEED: IntFlag(0).optional() })
+    .safeParse({ SEEDS: envInt(process.env.SEEDS), SEED: envInt(process.env.SEED) });
+  if (!env.success) {
+    console.error(`hlx chaos: ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n${USAGE}`);
+    return 2;
+  }
+  const seeds = o.seeds ?? env.data.SEEDS ?? 1;
+  const seed = o.seed ?? env.data.SEED ?? Math.floor(Math.random() * 1_000_000);
+  const { runChaos } = await import('../../chaos/runner');
+  const s = await runChaos({ seeds, seed, ...(o.activeMs ? { activeMs: o.activeMs } : {}) });
+  return s.violations === 0 ? 0 : 1;
+}
