@@ -79,13 +79,14 @@ function spawnLogged(e: ProcessEnv, role: Role, account: number, args: string[],
   return p;
 }
 
-export function spawnHotPath(e: ProcessEnv, account: number, configFile: string, privateKey: string): ManagedProcess {
-  return spawnLogged(e, 'hotpath', account, [HLX, 'session', 'start', '--config', configFile, '--stop-wait-ms', '20000'], { ...baseEnv(e), HL_PRIVATE_KEY: privateKey });
+export function spawnHotPath(e: ProcessEnv, account: number, configFile: string, privateKey: string, extra: NodeJS.ProcessEnv = {}): ManagedProcess {
+  return spawnLogged(e, 'hotpath', account, [HLX, 'session', 'start', '--config', configFile, '--stop-wait-ms', '20000'], { ...baseEnv(e), ...extra, HL_PRIVATE_KEY: privateKey });
 }
 
-export function spawnStopWorker(e: ProcessEnv, account: number, o: { httpUrl: string; address: string; agentKey: string }): ManagedProcess {
+export function spawnStopWorker(e: ProcessEnv, account: number, o: { httpUrl: string; address: string; agentKey: string }, extra: NodeJS.ProcessEnv = {}): ManagedProcess {
   return spawnLogged(e, 'stop', account, [STOP_WORKER], {
     ...baseEnv(e),
+    ...extra,
     HLX_NETWORK: 'sim',
     HLX_VENUE_HTTP_URL: o.httpUrl,
     HLX_ACCOUNT: o.address,

@@ -41,6 +41,8 @@ export interface RunContext {
   temporal: ChaosTemporal;
   connection: Connection;
   runDir: string;
+  /** 'shared' (temporal.yaml's queues, the default) or 'per-account' task queues */
+  queues?: 'shared' | 'per-account';
 }
 
 /** How long after the workflow turns stopping the hot path may still sign: its phase poll (500 ms) and one poll of slack. */
@@ -136,9 +138,15 @@ export async function runSchedule(schedule: Schedule, ctx: RunContext): Promise<
   };
   const allProcs: ManagedProcess[] = [];
   let temporalUp = true;
+  // shared queues are what temporal.yaml gives every operator; per-account queues isolate the
+  // two stacks (a workaround for a stop worker that serves any session on its queue)
+  const queueEnv = (i: number): NodeJS.ProcessEnv =>
+    ctx.queues === 'per-account' ? { HLX_TASK_QUEUE_SESSION: `hlx-session-a${i}`, HLX_TASK_QUEUE_STOP: `hlx-stop-a${i}`, HLX_TASK_QUEUE_HOTPATH_PREFIX: `hlx-hotpath-a${i}` } : {};
+  // for the TEST-ONLY stop-wrong-account switch (src/chaos/inject.ts): the account it reads instead
+  const wrongAccountEnv = (i: number): NodeJS.ProcessEnv => (process.env.HLX_CHAOS_INJECT ? { HLX_CHAOS_WRONG_ACCOUNT: accounts[1 - i]!.address } : {});
   const spawnSlot = (role: 'hotpath' | 'stop', i: number) => {
     const a = accounts[i]!;
-    const p = role === 'hotpath' ? spawnHotPath(pe, i, a.configFile, a.key) : spawnStopWorker(pe, i, { httpUrl: sim.httpUrl, address: a.address, agentKey: a.agentKey });
+    const p = role === 'hotpath' ? spawnHotPath(pe, i, a.configFile, a.key, queueEnv(i)) : spawnStopWorker(pe, i, { httpUrl: sim.httpUrl, address: a.address, agentKey: a.agentKey }, { ...queueEnv(i), ...wrongAccountEnv(i) });
     slots[role][i]!.proc = p;
     allProcs.push(p);
     note(`${role} ${i} started (pid ${p.pid})`);
@@ -206,6 +214,10 @@ export async function runSchedule(schedule: Schedule, ctx: RunContext): Promise<
     return v;
   };
 
+  const teardown = async () => {
+    for (const role of ['stop', 'hotpath'] as const) for (const s of slots[role]) (s.wanted = false), s.proc && s.killed.add(s.proc.pid);
+    await Promise.all(allProcs.map((p) => killAndWait(p)));
+  };
   const timers: ReturnType<typeof setInterval>[] = [];
   const pending = new Set<Promise<unknown>>();
   let error: string | undefined;
@@ -290,7 +302,7 @@ export async function runSchedule(schedule: Schedule, ctx: RunContext): Promise<
     const stopWorkerAccounts: Record<string, string> = {};
     for (const p of allProcs) if (p.role === 'stop') stopWorkerAccounts[p.identity] = accounts[p.account]!.address;
     timers.forEach((t) => clearInterval(t));
-    await Promise.all(allProcs.map((p) => killAndWait(p)));
+    await teardown();
     const texts = [
       ...hist.texts,
       ...cliTexts,
@@ -326,7 +338,7 @@ export async function runSchedule(schedule: Schedule, ctx: RunContext): Promise<
     ledger = sim.venue.ledger.since(0);
   } finally {
     timers.forEach((t) => clearInterval(t));
-    await Promise.all(allProcs.map((p) => killAndWait(p)));
+    await teardown();
     await sim.stop().catch(() => {});
     fs.writeFileSync(path.join(dir, 'timeline.txt'), timeline.join('\n') + '\n');
     fs.writeFileSync(path.join(dir, 'ledger.jsonl'), ledger.map((e) => JSON.stringify(e)).join('\n') + '\n');

@@ -20,6 +20,8 @@ export interface RunnerOptions {
   activeMs?: number;
   /** where each schedule's logs, ledger and records go */
   runDir?: string;
+  /** task queues of the two accounts: temporal.yaml's shared ones (default) or one set per account */
+  queues?: 'shared' | 'per-account';
   out?: (line: string) => void;
 }
 
@@ -55,7 +57,8 @@ export async function runChaos(o: RunnerOptions): Promise<RunnerSummary> {
   } catch {
     /* already installed */
   }
-  out(`chaos: ${o.seeds} schedules from seed ${o.seed} (replay one: make chaos SEED=<seed> SEEDS=1); files under ${path.relative(PROJECT_ROOT, runDir) || runDir}`);
+  const inject = process.env.HLX_CHAOS_INJECT ? `; TEST-ONLY fault switch HLX_CHAOS_INJECT=${process.env.HLX_CHAOS_INJECT}` : '';
+  out(`chaos: ${o.seeds} schedules from seed ${o.seed}, ${o.queues ?? 'shared'} task queues${inject} (replay one: make chaos SEED=<seed> SEEDS=1); files under ${path.relative(PROJECT_ROOT, runDir) || runDir}`);
   const temporal = await ChaosTemporal.start(runDir);
   const connection = await Connection.connect({ address: temporal.address });
   const summary: RunnerSummary = { schedules: 0, violations: 0, results: [], faults: {} };
@@ -63,7 +66,7 @@ export async function runChaos(o: RunnerOptions): Promise<RunnerSummary> {
     for (let k = 0; k < o.seeds; k++) {
       const seed = o.seed + k;
       const schedule = generateSchedule(seed, o.activeMs ? { activeMs: o.activeMs } : {});
-      const r = await runSchedule(schedule, { temporal, connection, runDir });
+      const r = await runSchedule(schedule, { temporal, connection, runDir, queues: o.queues ?? 'shared' });
       const v = r.violations.length + (r.error ? 1 : 0);
       summary.schedules++;
       summary.violations += v;

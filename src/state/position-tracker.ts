@@ -18,6 +18,7 @@ import { parseFixed, parseSignedFixed, formatFixed } from './fixed';
 import { Mailbox, type Schedule, microtaskSchedule } from './mailbox';
 import type { MarketRec, MarketStateCache } from './market-state';
 import type { PendingOrder } from './order';
+import { chaosInject } from '../chaos/inject';
 
 export type TrackerMsg =
   | { type: 'register'; order: PendingOrder }
@@ -363,6 +364,7 @@ export class PositionTracker {
     }
     const o = (f.cloid ? this.orders.get(f.cloid) : undefined) ?? this.byOid.get(f.oid);
     this.applyPositionFill(f, szFx);
+    if (chaosInject('fill-double-count')) this.applyPositionFill(f, szFx); // TEST-ONLY (src/chaos/inject.ts)
     this.hooks.onEvent?.({
       type: 'filled',
       at: f.time,

@@ -11,7 +11,7 @@ import { IntFlag, parseFlags, wantsHelp } from '../operator-args';
 
 export const summary = 'chaos [--seeds N] [--seed S]: seeded fault schedules against the whole stack, invariants checked';
 
-const USAGE = 'usage: hlx chaos [--seeds N] [--seed S] [--active-ms MS]   (S random when omitted; env SEEDS / SEED work too)';
+const USAGE = 'usage: hlx chaos [--seeds N] [--seed S] [--active-ms MS] [--queues shared|per-account]   (S random when omitted; env SEEDS / SEED / CHAOS_QUEUES work too)';
 
 const envInt = (v: string | undefined) => (v !== undefined && v.trim() !== '' ? v.trim() : undefined);
 
@@ -22,13 +22,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   const o = parseFlags(
     argv,
-    { seeds: { type: 'string' }, seed: { type: 'string' }, 'active-ms': { type: 'string' } },
-    z.object({ seeds: IntFlag(1).optional(), seed: IntFlag(0).optional(), activeMs: IntFlag(3_000).optional() }),
+    { seeds: { type: 'string' }, seed: { type: 'string' }, 'active-ms': { type: 'string' }, queues: { type: 'string' } },
+    z.object({ seeds: IntFlag(1).optional(), seed: IntFlag(0).optional(), activeMs: IntFlag(3_000).optional(), queues: z.enum(['shared', 'per-account']).optional() }),
     USAGE,
   );
   const env = z
-    .object({ SEEDS: IntFlag(1).optional(), SEED: IntFlag(0).optional() })
-    .safeParse({ SEEDS: envInt(process.env.SEEDS), SEED: envInt(process.env.SEED) });
+    .object({ SEEDS: IntFlag(1).optional(), SEED: IntFlag(0).optional(), CHAOS_QUEUES: z.enum(['shared', 'per-account']).optional() })
+    .safeParse({ SEEDS: envInt(process.env.SEEDS), SEED: envInt(process.env.SEED), CHAOS_QUEUES: envInt(process.env.CHAOS_QUEUES) });
   if (!env.success) {
     console.error(`hlx chaos: ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n${USAGE}`);
     return 2;
@@ -36,6 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   const seeds = o.seeds ?? env.data.SEEDS ?? 1;
   const seed = o.seed ?? env.data.SEED ?? Math.floor(Math.random() * 1_000_000);
   const { runChaos } = await import('../../chaos/runner');
-  const s = await runChaos({ seeds, seed, ...(o.activeMs ? { activeMs: o.activeMs } : {}) });
+  const queues = o.queues ?? env.data.CHAOS_QUEUES ?? 'shared';
+  const s = await runChaos({ seeds, seed, queues, ...(o.activeMs ? { activeMs: o.activeMs } : {}) });
   return s.violations === 0 ? 0 : 1;
 }
