@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_STAMP := node_modules/.package-lock.stamp
 
-.PHONY: help deps temporal test typecheck demo run bench sim ui-check clean
+.PHONY: help deps temporal test typecheck demo run bench sim ui-check chaos clean
 
 help:
 	@echo "make demo   - run the demo: local Temporal + simulator + workers + a HardStop (KEEP=1 keeps the UI up)"
@@ -12,6 +12,7 @@ help:
 	@echo "make bench  - run the benchmarks and write bench/RESULTS.md"
 	@echo "make ui-check - the demo, then the stop sequence checked in the Temporal UI (headless Chromium) and screenshotted"
 	@echo "make sim    - run the embedded venue alone (SIM_ARGS=\"--port 8080 --seed 1\")"
+	@echo "make chaos  - seeded fault schedules against the whole stack, invariants checked (SEEDS=N SEED=S)"
 
 $(NODE_STAMP): package.json package-lock.json
 	@echo "==> installing Node packages (npm ci)"
@@ -48,6 +49,10 @@ run: deps temporal
 
 sim: deps
 	@npx tsx src/cli/hlx.ts sim $(SIM_ARGS)
+
+# Last line: exactly `chaos: N schedules, V violations`; exit 0 only when V is 0.
+chaos: deps temporal
+	@SEEDS=$(or $(SEEDS),1) SEED=$(SEED) CHAOS_QUEUES=$(CHAOS_QUEUES) npx tsx src/cli/hlx.ts chaos
 
 clean:
 	rm -rf dist .run

@@ -4,7 +4,7 @@
  * when HLX_CHAOS_INJECT is set (a comma-separated list); nothing sets it but an experimenter running
  * `HLX_CHAOS_INJECT=… make chaos`. Never set it anywhere near real money.
  *
- *   latch-check-removed  the executor's HardStop gate and the pre-send latch guard let new orders through
+ *   latch-check-removed  HardStopLatch.isTriggered() answers false: every latch check (gates, pre-send guard, strategy) passes
  *   stop-wrong-account   the stop activities read and flatten HLX_CHAOS_WRONG_ACCOUNT instead of their account
  *   fill-double-count    the position tracker applies every fill to the position twice
  */

@@ -13,7 +13,6 @@ import type { ActionBatch, BatchScheduler, CloidCancel } from './batch-scheduler
 import type { Executor } from './executor';
 import type { HardStopLatch } from './latch';
 import type { ExchangeResponseLike, OrderStatusLike, OrderTransport, WireOrderSpec, WirePort } from './ports';
-import { chaosInject } from '../chaos/inject';
 
 export interface ExecutorLoopDeps {
   scheduler: BatchScheduler;
@@ -88,7 +87,7 @@ export class ExecutorLoop {
       }
     }
     // ---- pre-send guard: nothing asynchronous happens between here and transport.post() ----
-    if (d.latch.isTriggered() && !chaosInject('latch-check-removed')) { // TEST-ONLY switch (src/chaos/inject.ts)
+    if (d.latch.isTriggered()) {
       const keptOrders: PendingOrder[] = [];
       const keptSpecs: WireOrderSpec[] = [];
       for (let i = 0; i < orders.length; i++) {

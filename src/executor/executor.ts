@@ -28,7 +28,6 @@ import type { BatchScheduler, DroppedOrder } from './batch-scheduler';
 import type { HardStopLatch } from './latch';
 import type { Readiness } from './readiness';
 import { fastParseSignal, SignalSchema, type Signal } from './signal';
-import { chaosInject } from '../chaos/inject';
 
 export type ExecutionResult =
   | { status: 'Accepted'; cloid: string }
@@ -113,7 +112,7 @@ export class Executor {
     const ro = s.reduceOnly;
 
     // Gate 0: HardStop
-    if (!ro && d.latch.isTriggered() && !chaosInject('latch-check-removed')) return REJECTED.HardStop; // TEST-ONLY switch (src/chaos/inject.ts)
+    if (!ro && d.latch.isTriggered()) return REJECTED.HardStop;
     // Gate 1: READY-TRADING
     if (!d.readiness.ready) return SKIPPED.NotReady;
     const now = d.clock();
