@@ -47,6 +47,7 @@ export interface RunContext {
 
 /** How long after the workflow turns stopping the hot path may still sign: its phase poll (500 ms) and one poll of slack. */
 const PHASE_GRACE_MS = 1_000;
+const BRING_UP_MS = 180_000;
 
 interface AccountSetup {
   index: number;
@@ -226,8 +227,9 @@ export async function runSchedule(schedule: Schedule, ctx: RunContext): Promise<
   try {
     supervise();
     timers.push(setInterval(supervise, 500), setInterval(sample, 200));
-    const ready = await Promise.all(accounts.map((_, i) => waitFor(() => query(i), (s) => s?.phase === 'READY_TRADING', 60_000)));
-    if (ready.some((s) => s?.phase !== 'READY_TRADING')) throw new Error(`bring-up: sessions not READY_TRADING after 60 s (${ready.map((s) => s?.phase ?? 'none').join(', ')})`);
+    // generous: on a loaded 2-core machine a stop worker's two workflow bundles take a minute
+    const ready = await Promise.all(accounts.map((_, i) => waitFor(() => query(i), (s) => s?.phase === 'READY_TRADING', BRING_UP_MS)));
+    if (ready.some((s) => s?.phase !== 'READY_TRADING')) throw new Error(`bring-up: sessions not READY_TRADING after ${BRING_UP_MS / 1000} s (${ready.map((s) => s?.phase ?? 'none').join(', ')})`);
     note(`both sessions READY_TRADING; active window ${schedule.activeMs} ms`);
 
     // ---- the faults, at their offsets from now ----

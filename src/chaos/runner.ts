@@ -50,7 +50,7 @@ export function failureReport(r: ScheduleResult, events: string[]): string[] {
 
 export async function runChaos(o: RunnerOptions): Promise<RunnerSummary> {
   const out = o.out ?? ((l: string) => console.log(l));
-  const runDir = o.runDir ?? path.join(PROJECT_ROOT, '.run', 'chaos');
+  const runDir = o.runDir ?? path.join(PROJECT_ROOT, '.run', 'chaos', `run-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${process.pid}`);
   fs.mkdirSync(runDir, { recursive: true });
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -75,6 +75,8 @@ export async function runChaos(o: RunnerOptions): Promise<RunnerSummary> {
       const byInv = [...new Set(r.violations.map((x) => x.invariant))].sort().join(',');
       out(`[${k + 1}/${o.seeds}] seed ${seed}: ${v === 0 ? 'ok' : `${v} violations${byInv ? ` (invariants ${byInv})` : ''}${r.error ? ' (error)' : ''}`} in ${(r.wallMs / 1000).toFixed(1)} s, ${schedule.events.length} faults`);
       if (v > 0) for (const l of failureReport(r, schedule.events.map(describeEvent))) out(l);
+      // a clean schedule's files are not needed (a soak would fill the disk); a failing one's are kept
+      else fs.rmSync(r.dir, { recursive: true, force: true });
     }
   } finally {
     await connection.close().catch(() => {});
