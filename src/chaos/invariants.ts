@@ -11,6 +11,8 @@ import { actionsOf, describePositions, fillsOf, ledgerLine, netPnlBefore, openOr
 
 const STOPPING = new Set(['HARD_STOP', 'FLATTENING']);
 const STOPPED = new Set(['STOPPED_FLAT', 'STOP_FAILED']);
+/** how long a venue fill may take to reach the hot path's RiskMonitor (inv 5), ms */
+export const FILL_DELIVERY_GRACE_MS = 250;
 /** HardStop sources that latch the hot path before they signal the workflow */
 const HOT_PATH_SOURCES = new Set(['risk-monitor', 'ctrl-c']);
 
@@ -184,9 +186,12 @@ export function lossLimitHolds(r: ChaosRecords): Violation[] {
     const limit = new Decimal(acct.limits.maxCumulativeLossUsd).negated();
     for (const a of actionsOf(r.ledger, acct.address)) {
       if (a.signer === acct.stopSigner || openingOrders(a).length === 0) continue;
-      const pnl = netPnlBefore(r.ledger, acct.address, a.at);
+      // the loss the hot path could know when it signed: fills older than the signing time by
+      // more than the feed's delivery grace (a fill landing in the same instant is a race, not a reset)
+      const knownAt = (a.nonce ?? a.at) - FILL_DELIVERY_GRACE_MS;
+      const pnl = netPnlBefore(r.ledger, acct.address, knownAt);
       if (pnl.lessThanOrEqualTo(limit)) {
-        out.push({ invariant: 5, account: acct.address, message: `opening order accepted at ${a.at} with the account's net pnl already ${pnl.toFixed(6)} ≤ −${acct.limits.maxCumulativeLossUsd}`, evidence: [ledgerLine(a)] });
+        out.push({ invariant: 5, account: acct.address, message: `opening order signed at ${a.nonce} (accepted ${a.at}) with the account's net pnl already ${pnl.toFixed(6)} ≤ −${acct.limits.maxCumulativeLossUsd} at the venue ${FILL_DELIVERY_GRACE_MS} ms before`, evidence: [ledgerLine(a)] });
         break; // the first one says it; the rest follow from it
       }
     }

@@ -81,6 +81,8 @@ export async function runChaos(o: RunnerOptions): Promise<RunnerSummary> {
   } finally {
     await connection.close().catch(() => {});
     await temporal.stop().catch(() => {});
+    // the dev server's database and log are kept only for a run with a failing schedule
+    if (summary.violations === 0 && !o.runDir) fs.rmSync(runDir, { recursive: true, force: true });
   }
   const freq = FAULT_KINDS.filter((k) => summary.faults[k]).map((k) => `${k} ${summary.faults[k]}`).join(', ');
   out(`faults applied: ${freq}`);
