@@ -6,7 +6,7 @@
  *
  *   latch-check-removed  HardStopLatch.isTriggered() answers false: every latch check (gates, pre-send guard, strategy) passes
  *   stop-wrong-account   the stop activities read and flatten HLX_CHAOS_WRONG_ACCOUNT instead of their account
- *   fill-double-count    the position tracker applies every fill to the position twice
+ *   fill-double-count    the duplicate-fill checks (user feed and position tracker) are skipped: a fill pushed twice counts twice
  */
 export type ChaosInjection = 'latch-check-removed' | 'stop-wrong-account' | 'fill-double-count';
 

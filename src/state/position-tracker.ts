@@ -349,7 +349,7 @@ export class PositionTracker {
 
   private onFill(f: FillInput): void {
     const key = `${f.coin}:${f.tid}`;
-    if (this.seenFills.has(key)) {
+    if (this.seenFills.has(key) && !chaosInject('fill-double-count')) { // TEST-ONLY switch (src/chaos/inject.ts)
       this.stats.duplicateFills++;
       return;
     }
@@ -364,7 +364,6 @@ export class PositionTracker {
     }
     const o = (f.cloid ? this.orders.get(f.cloid) : undefined) ?? this.byOid.get(f.oid);
     this.applyPositionFill(f, szFx);
-    if (chaosInject('fill-double-count')) this.applyPositionFill(f, szFx); // TEST-ONLY (src/chaos/inject.ts)
     this.hooks.onEvent?.({
       type: 'filled',
       at: f.time,
