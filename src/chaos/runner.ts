@@ -66,7 +66,13 @@ export async function runChaos(o: RunnerOptions): Promise<RunnerSummary> {
     for (let k = 0; k < o.seeds; k++) {
       const seed = o.seed + k;
       const schedule = generateSchedule(seed, o.activeMs ? { activeMs: o.activeMs } : {});
-      const r = await runSchedule(schedule, { temporal, connection, runDir, queues: o.queues ?? 'shared' });
+      let r: ScheduleResult;
+      try {
+        r = await runSchedule(schedule, { temporal, connection, runDir, queues: o.queues ?? 'shared' });
+      } catch (e) {
+        // bring-up outside the schedule's own guard (namespace, simulator): a failed schedule, not a crash
+        r = { seed, violations: [], error: e instanceof Error ? e.message : String(e), timeline: [], faults: {}, wallMs: 0, dir: path.join(runDir, `seed-${seed}`), ledger: [] };
+      }
       const v = r.violations.length + (r.error ? 1 : 0);
       summary.schedules++;
       summary.violations += v;

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { IntFlag, parseFlags, wantsHelp } from '../operator-args';
+import { redactSecrets } from '../../util/log';
 
 export const summary = 'chaos [--seeds N] [--seed S]: seeded fault schedules against the whole stack, invariants checked';
 
@@ -35,8 +36,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   const seeds = o.seeds ?? env.data.SEEDS ?? 1;
   const seed = o.seed ?? env.data.SEED ?? Math.floor(Math.random() * 1_000_000);
-  const { runChaos } = await import('../../chaos/runner');
+  const { runChaos, summaryLine } = await import('../../chaos/runner');
   const queues = o.queues ?? env.data.CHAOS_QUEUES ?? 'shared';
-  const s = await runChaos({ seeds, seed, queues, ...(o.activeMs ? { activeMs: o.activeMs } : {}) });
-  return s.violations === 0 ? 0 : 1;
+  try {
+    const s = await runChaos({ seeds, seed, queues, ...(o.activeMs ? { activeMs: o.activeMs } : {}) });
+    return s.violations === 0 ? 0 : 1;
+  } catch (e) {
+    // the contract holds even when the stack cannot be brought up: the last line, a failing exit
+    console.log(`chaos: could not run: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
+    console.log(summaryLine(0, 1));
+    return 1;
+  }
 }
