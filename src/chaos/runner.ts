@@ -32,6 +32,8 @@ export interface RunnerSummary {
   faults: Partial<Record<FaultKind, number>>;
 }
 
+const MAX_SHOWN_PER_INVARIANT = 8;
+
 export function summaryLine(schedules: number, violations: number): string {
   return `chaos: ${schedules} schedules, ${violations} violations`;
 }
@@ -40,10 +42,15 @@ export function summaryLine(schedules: number, violations: number): string {
 export function failureReport(r: ScheduleResult, events: string[]): string[] {
   const lines = [`--- seed ${r.seed}: ${r.violations.length} violations${r.error ? `, error: ${r.error}` : ''} (replay: make chaos SEED=${r.seed} SEEDS=1; files: ${path.relative(PROJECT_ROOT, r.dir)})`];
   lines.push('  fault schedule:', ...events.map((e) => `    ${e}`));
+  const shown = new Map<number, number>();
   for (const v of r.violations) {
+    const n = (shown.get(v.invariant) ?? 0) + 1;
+    shown.set(v.invariant, n);
+    if (n > MAX_SHOWN_PER_INVARIANT) continue;
     lines.push(`  VIOLATION invariant ${v.invariant} (${INVARIANT_NAMES[v.invariant]})${v.account ? ` account ${v.account}` : ''}: ${v.message}`);
     for (const ev of v.evidence.slice(0, 6)) lines.push(`    ${ev.length > 600 ? `${ev.slice(0, 600)}…` : ev}`);
   }
+  for (const [inv, n] of shown) if (n > MAX_SHOWN_PER_INVARIANT) lines.push(`  … and ${n - MAX_SHOWN_PER_INVARIANT} more violations of invariant ${inv} (records.json, ledger.jsonl)`);
   lines.push('  timeline:', ...r.timeline.map((t) => `    ${t}`));
   return lines;
 }
