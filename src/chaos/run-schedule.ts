@@ -334,6 +334,7 @@ export async function runSchedule(schedule: Schedule, ctx: RunContext): Promise<
     };
     fs.writeFileSync(path.join(dir, 'records.json'), JSON.stringify({ ...records, texts: records.texts.map((t) => t.source), secrets: records.secrets.map((s) => s.label) }, null, 1));
     violations = checkAll(records);
+    fs.writeFileSync(path.join(dir, 'violations.json'), JSON.stringify(violations, null, 1));
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
     note(`error: ${error}`);
