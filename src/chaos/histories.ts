@@ -10,7 +10,7 @@ import type { SessionRecord, StopRun } from './records';
 
 type Ts = { seconds?: unknown; nanos?: number | null } | null | undefined;
 
-function tsMs(t: Ts): number {
+export function tsMs(t: Ts): number {
   if (!t) return 0;
   const s = typeof t.seconds === 'object' && t.seconds !== null ? Number((t.seconds as { toString(): string }).toString()) : Number(t.seconds ?? 0);
   return s * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
@@ -41,11 +41,36 @@ export interface CollectedHistories {
   texts: { source: string; text: string }[];
 }
 
-interface HistoryEvent {
+export interface HistoryEvent {
   eventTime?: Ts;
   upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes?: { indexedFields?: Record<string, { data?: Uint8Array | null }> | null } | null } | null;
   workflowExecutionSignaledEventAttributes?: { signalName?: string | null; input?: { payloads?: { data?: Uint8Array | null }[] | null } | null } | null;
   activityTaskStartedEventAttributes?: { identity?: string | null } | null;
+}
+
+/** Phase changes, from the TradingPhase search-attribute upserts (their event time). */
+export function phasesOf(events: readonly HistoryEvent[]): { at: number; phase: string }[] {
+  return events.flatMap((e) => {
+    const f = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.TradingPhase;
+    const v = f ? payloadJson(f) : undefined;
+    const phase = Array.isArray(v) ? v[0] : v;
+    return typeof phase === 'string' ? [{ at: tsMs(e.eventTime), phase }] : [];
+  });
+}
+
+/** hardStop signals as received: time, reason, source. */
+export function hardStopsOf(events: readonly HistoryEvent[]): { at: number; reason: string; source: string }[] {
+  return events.flatMap((e) => {
+    const a = e.workflowExecutionSignaledEventAttributes;
+    if (a?.signalName !== 'hardStop') return [];
+    const req = payloadJson(a.input?.payloads?.[0]) as { reason?: string; source?: string } | undefined;
+    return [{ at: tsMs(e.eventTime), reason: String(req?.reason ?? ''), source: String(req?.source ?? '') }];
+  });
+}
+
+/** The identities of the workers that started the activities. */
+export function activityIdentitiesOf(events: readonly HistoryEvent[]): string[] {
+  return events.flatMap((e) => (e.activityTaskStartedEventAttributes?.identity ? [e.activityTaskStartedEventAttributes.identity] : []));
 }
 
 export async function collectHistories(client: Client, sessions: { sessionId: string; account: string }[]): Promise<CollectedHistories> {
@@ -60,18 +85,8 @@ export async function collectHistories(client: Client, sessions: { sessionId: st
   const out: SessionRecord[] = [];
   for (const s of sessions) {
     const events = byWorkflow.get(s.sessionId) ?? [];
-    const phases = events.flatMap((e) => {
-      const f = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.TradingPhase;
-      const v = f ? payloadJson(f) : undefined;
-      const phase = Array.isArray(v) ? v[0] : v;
-      return typeof phase === 'string' ? [{ at: tsMs(e.eventTime), phase }] : [];
-    });
-    const hardStops = events.flatMap((e) => {
-      const a = e.workflowExecutionSignaledEventAttributes;
-      if (a?.signalName !== 'hardStop') return [];
-      const req = payloadJson(a.input?.payloads?.[0]) as { reason?: string; source?: string } | undefined;
-      return [{ at: tsMs(e.eventTime), reason: String(req?.reason ?? ''), source: String(req?.source ?? '') }];
-    });
+    const phases = phasesOf(events);
+    const hardStops = hardStopsOf(events);
     let state: SessionState | null = null;
     try {
       state = await client.workflow.getHandle(s.sessionId).query(stateQuery);
@@ -87,7 +102,7 @@ export async function collectHistories(client: Client, sessions: { sessionId: st
       ...(x.outcome ? { outcome: x.outcome } : {}),
       ...(x.flatConfirmedAt !== undefined ? { flatConfirmedAt: x.flatConfirmedAt } : {}),
       ...(x.remaining ? { remaining: x.remaining } : {}),
-      activityIdentities: (byWorkflow.get(x.workflowId) ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes?.identity ? [e.activityTaskStartedEventAttributes.identity] : [])),
+      activityIdentities: activityIdentitiesOf(byWorkflow.get(x.workflowId) ?? []),
     }));
     out.push({
       sessionId: s.sessionId,
