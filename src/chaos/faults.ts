@@ -20,6 +20,9 @@ export interface FaultDeps {
   cliTexts: { source: string; text: string }[];
   query(i: number): Promise<SessionState | null>;
   restartTemporal(downMs: number): Promise<void>;
+  /** the hardStop signal and the resume update sent from this process's Temporal client (as the Web UI sends them): no CLI start-up delay, so "during" lands when meant */
+  signalNow(i: number, req: { reason: string; source: string }): Promise<void>;
+  resumeNow(i: number, note: string): Promise<string>;
   temporalAddress: string;
   namespace: string;
 }
@@ -69,6 +72,25 @@ export async function resume(d: FaultDeps, i: number, waitMs: number): Promise<v
     slot.downUntil = 0;
   }
   record(d, `hlx resume (account ${i}, phase ${s?.phase ?? 'unknown'})`, await runHlx(d.pe, ['resume', '--note', 'chaos: operator resume', '--session-id', d.accounts[i]!.sessionId], 30_000));
+}
+
+async function uiHardStop(d: FaultDeps, i: number): Promise<void> {
+  try {
+    await d.signalNow(i, { reason: 'Operator', source: 'temporal-ui' });
+    d.note(`hardStop signal (temporal-ui) to account ${i}: sent`);
+  } catch (e) {
+    d.note(`hardStop signal (temporal-ui) to account ${i}: ${(e as Error).message}`);
+  }
+}
+
+async function uiResume(d: FaultDeps, i: number): Promise<void> {
+  const slot = d.slots.hotpath[i]!;
+  if (!slot.wanted) (slot.wanted = true), (slot.downUntil = 0);
+  try {
+    d.note(`resume (temporal-ui) account ${i}: ${await d.resumeNow(i, 'chaos: operator resume (ui)')}`);
+  } catch (e) {
+    d.note(`resume (temporal-ui) account ${i}: refused: ${(e as Error).message.slice(0, 160)}`);
+  }
 }
 
 async function kill(d: FaultDeps, role: 'hotpath' | 'stop', i: number, restartAfterMs: number): Promise<void> {
@@ -132,20 +154,22 @@ export async function applyFault(ev: FaultEvent, d: FaultDeps): Promise<void> {
       return;
     case 'hardStop':
       return hardStop(d, i, p.source as HardStopSource);
+    // the "during" faults need their timing: the signals and the resume go from this process's
+    // client (what the Web UI sends) instead of a CLI that takes seconds to start on a busy machine
     case 'hardStopDuringReconnect':
       admin.dropSockets();
       await sleep(num(p.delayMs));
-      return hardStop(d, i, p.source as HardStopSource);
+      return uiHardStop(d, i);
     case 'hardStopDuringResume': {
-      const r = resume(d, i, 0);
+      const r = uiResume(d, i);
       await sleep(num(p.delayMs));
-      await Promise.all([r, hardStop(d, i, p.source as HardStopSource)]);
+      await Promise.all([r, uiHardStop(d, i)]);
       return;
     }
     case 'hardStopDuringStop':
-      await hardStop(d, i, p.first as HardStopSource);
+      await uiHardStop(d, i);
       await sleep(num(p.delayMs));
-      return hardStop(d, i, p.second as HardStopSource);
+      return p.second === 'ctrl-c' ? hardStop(d, i, 'ctrl-c') : uiHardStop(d, i);
     case 'resume':
       return resume(d, i, num(p.waitMs));
   }

@@ -16,7 +16,7 @@ import { Signer } from '../exchange/hyperliquid/signer';
 import { sessionWorkflowId } from '../orchestration/ids';
 import { startSimulator, type RunningSimulator } from '../sim';
 import type { LedgerEntry } from '../sim/ledger';
-import { stateQuery, type SessionState } from '../../workflows/messages';
+import { hardStopSignal, resumeUpdate, stateQuery, type SessionState } from '../../workflows/messages';
 import { applyFault, type FaultDeps } from './faults';
 import { collectHistories } from './histories';
 import { checkAll } from './invariants';
@@ -251,6 +251,8 @@ export async function runSchedule(schedule: Schedule, ctx: RunContext): Promise<
       },
       temporalAddress: ctx.temporal.address,
       namespace,
+      signalNow: (i, req) => client.workflow.getHandle(accounts[i]!.sessionId).signal(hardStopSignal, req),
+      resumeNow: async (i, note) => (await client.workflow.getHandle(accounts[i]!.sessionId).executeUpdate(resumeUpdate, { args: [{ note, operator: 'chaos' }] })).phase,
     };
     const activeStart = Date.now();
     for (const ev of schedule.events) {

@@ -152,12 +152,19 @@ function paramsFor(kind: FaultKind, rng: Rng): Record<string, number | string | 
       return { downMs: rng.int(200, 2_000) };
     case 'hardStop':
       return { source: pick(rng, HARDSTOP_SOURCES) };
+    // the "during" faults signal from the runner's own client (source temporal-ui) for their
+    // timing; the first draw is kept (and unused) so every seed keeps the schedule it had
     case 'hardStopDuringReconnect':
-      return { source: pick(rng, ['cli', 'temporal-cli'] as const), delayMs: rng.int(0, 400) };
+      pick(rng, ['cli', 'temporal-cli'] as const);
+      return { delayMs: rng.int(0, 400) };
     case 'hardStopDuringResume':
-      return { source: pick(rng, ['cli', 'temporal-cli'] as const), delayMs: rng.int(0, 500) };
-    case 'hardStopDuringStop':
-      return { first: pick(rng, ['cli', 'temporal-cli'] as const), second: pick(rng, ['cli', 'temporal-cli', 'ctrl-c'] as const), delayMs: rng.int(50, 1_500) };
+      pick(rng, ['cli', 'temporal-cli'] as const);
+      return { delayMs: rng.int(0, 500) };
+    case 'hardStopDuringStop': {
+      pick(rng, ['cli', 'temporal-cli'] as const);
+      const second = pick(rng, ['temporal-ui', 'temporal-ui', 'ctrl-c'] as const);
+      return { second, delayMs: rng.int(50, 1_500) };
+    }
     case 'resume':
       return { waitMs: rng.int(0, 5_000) };
     case 'dropSockets':
