@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_STAMP := node_modules/.package-lock.stamp
 
-.PHONY: help deps temporal test typecheck lint demo run bench sim ui-check clean
+.PHONY: help deps temporal test typecheck lint demo run bench sim ui-check chaos clean
 
 help:
 	@echo "make demo   - run the demo: local Temporal + simulator + workers + a HardStop (KEEP=1 keeps the UI up)"
@@ -12,6 +12,7 @@ help:
 	@echo "make bench  - run the benchmarks and write bench/RESULTS.md"
 	@echo "make ui-check - the demo, then the stop sequence checked in the Temporal UI (headless Chromium) and screenshotted"
 	@echo "make sim    - run the embedded venue alone (SIM_ARGS=\"--port 8080 --seed 1\")"
+	@echo "make chaos  - seeded fault schedules against the whole stack, invariants checked (SEEDS=N SEED=S)"
 
 # npm ci installs exactly the lockfile, which lists every platform's optional packages (@swc/core-*,
 # @esbuild/*) so it installs on any machine. Dependency install scripts stay off (package.json
@@ -52,6 +53,10 @@ run: deps temporal
 
 sim: deps
 	@npx tsx src/cli/hlx.ts sim $(SIM_ARGS)
+
+# Last line: exactly `chaos: N schedules, V violations`; exit 0 only when V is 0.
+chaos: deps temporal
+	@SEEDS=$(or $(SEEDS),1) SEED=$(SEED) CHAOS_QUEUES=$(CHAOS_QUEUES) npx tsx src/cli/hlx.ts chaos
 
 clean:
 	rm -rf dist .run

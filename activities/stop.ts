@@ -11,6 +11,7 @@ import { cancelAction, orderAction } from '../src/exchange/hyperliquid/actions';
 import type { ClearinghouseState, Meta, MetaAndAssetCtxs, OpenOrder } from '../src/exchange/hyperliquid/schemas/info';
 import { NonceManager } from '../src/exchange/hyperliquid/nonce';
 import { createLogger, type Logger } from '../src/util/log';
+import { chaosInject } from '../src/chaos/inject';
 
 /** The venue calls the stop needs (TRANSPORTS' HttpClient has them all). */
 export interface StopVenue {
@@ -53,7 +54,8 @@ const ALREADY_GONE = /never placed, already canceled, or filled/i;
 export function createStopActivities(deps: StopActivityDeps): StopActivities {
   const log = deps.log ?? createLogger('stop-activities');
   const nonces = deps.nonces ?? new NonceManager();
-  const user = deps.account;
+  // TEST-ONLY switch (src/chaos/inject.ts): the stop reads another account
+  const user = chaosInject('stop-wrong-account') && process.env.HLX_CHAOS_WRONG_ACCOUNT ? process.env.HLX_CHAOS_WRONG_ACCOUNT : deps.account;
 
   async function signedExchange(action: { type: string }): Promise<ExchangeAnswer> {
     const nonce = nonces.next();

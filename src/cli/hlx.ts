@@ -22,6 +22,7 @@ const COMMANDS: Record<string, string> = {
   report: './commands/report',
   worker: './commands/worker',
   demo: './commands/demo',
+  chaos: './commands/chaos',
 };
 
 function load(name: string): CommandModule | undefined {

@@ -4,6 +4,7 @@
  * which is what the gates, the scheduler and the pre-send guard rely on.
  */
 import type { HardStopReason, HardStopRecord, HardStopSource } from '../risk/reasons';
+import { chaosInject } from '../chaos/inject';
 
 export type LatchListener = (rec: HardStopRecord) => void;
 
@@ -29,6 +30,7 @@ export class HardStopLatch {
   }
 
   isTriggered(): boolean {
+    if (chaosInject('latch-check-removed')) return false; // TEST-ONLY switch (src/chaos/inject.ts)
     return this.rec !== null;
   }
 

@@ -11,6 +11,7 @@ import { marginSummary } from './margin';
 import { fx, fxStr, ppm, usdFromString, usdStr6 } from './money';
 import { WireFill } from './types';
 import { wireOrderBasic } from './engine';
+import type { Ledger, LedgerEntry } from './ledger';
 
 export interface SimAccountState {
   address: string;
@@ -50,6 +51,8 @@ export interface SimAdmin {
   freezePrices(on: boolean): void;
   /** advance the price process one step now (tests do not wait for the clock) */
   tick(): void;
+  /** the venue's ledger (src/sim/ledger.ts): entries with seq > since, and how many were dropped */
+  ledger(since?: number): { entries: LedgerEntry[]; dropped: number };
 }
 
 export interface AdminDeps {
@@ -60,6 +63,7 @@ export interface AdminDeps {
   flush(): void;
   /** push market data after a price change */
   publishTick(): void;
+  ledger?: Ledger;
 }
 
 export function createAdmin(d: AdminDeps): SimAdmin {
@@ -145,6 +149,9 @@ export function createAdmin(d: AdminDeps): SimAdmin {
       d.flush();
       d.publishTick();
     },
+    ledger(since = 0) {
+      return { entries: d.ledger?.since(since) ?? [], dropped: d.ledger?.dropped ?? 0 };
+    },
   };
   return admin;
 }
@@ -200,6 +207,7 @@ const ADMIN_OPS = {
   setPrice: z.object({ coin: z.string(), px: z.string() }),
   freezePrices: z.object({ on: bool }),
   tick: z.object({}).passthrough(),
+  ledger: z.object({ since: count.optional() }),
 } as const;
 
 export type AdminOp = keyof typeof ADMIN_OPS;
@@ -231,6 +239,7 @@ export function runAdminOp(admin: SimAdmin, op: string, body: unknown): { status
       case 'setPrice': result = { markPx: admin.setPrice(a.coin, a.px) }; break;
       case 'freezePrices': admin.freezePrices(a.on); break;
       case 'tick': admin.tick(); break;
+      case 'ledger': result = admin.ledger(a.since); break;
     }
     return { status: 200, body: { ok: true, ...(result === undefined ? {} : { result }) } };
   } catch (e) {

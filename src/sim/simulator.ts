@@ -65,7 +65,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   }
   engine.drain();
 
-  const flush = () => hub.publish(engine.drain());
+  const flush = () => hub.publish(venue.ledger.events(engine.drain()));
   const hub: WsHub = new WsHub(venue, faults, limits, flush);
 
   const server = http.createServer((req, res) => {
@@ -85,6 +85,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     dropSockets: () => hub.dropAll(),
     flush,
     publishTick: () => hub.publishTick(),
+    ledger: venue.ledger,
   });
   const adminServer = http.createServer((req, res) => {
     void handleAdminHttp(req, res, admin);

@@ -14,6 +14,7 @@ import { WireFormatError } from '../exchange/hyperliquid/format';
 import { APPROVE_AGENT_TYPES, APPROVE_BUILDER_FEE_TYPES, recoverL1Signer, recoverUserSignedSigner, type Signature } from '../exchange/hyperliquid/signing';
 import { formatZodError } from '../config/zod-error';
 import { BuilderFee, Engine, WireOrderIn } from './engine';
+import { Ledger, type LedgerWho } from './ledger';
 import { LimitConfig, PerMinuteBuckets, chargeAddress, exchangeWeight, infoWeight } from './limits';
 import { NonceBook } from './nonces';
 import { checkActionWeight } from './action-weight';
@@ -110,6 +111,8 @@ export class Venue {
   readonly nonces = new NonceBook();
   /** agent address (lowercase) → the account it trades for */
   readonly agents = new Map<string, AgentRecord>();
+  /** every signed action accepted or refused, every fill and order update (src/sim/ledger.ts) */
+  readonly ledger = new Ledger();
   private readonly ipWeight: PerMinuteBuckets;
 
   constructor(
@@ -135,6 +138,13 @@ export class Venue {
   // ------------------------------------------------------------------ /exchange
 
   exchange(raw: unknown, ip: string): VenueReply {
+    const who: LedgerWho = {};
+    const out = this.exchangeUnrecorded(raw, ip, who);
+    this.ledger.action(raw, out, who, this.engine);
+    return out;
+  }
+
+  private exchangeUnrecorded(raw: unknown, ip: string, who: LedgerWho): VenueReply {
     const limited = this.admit(ip, exchangeWeight(batchLength(raw)));
     if (limited) return limited;
     const env = envelopeSchema.safeParse(raw);
@@ -158,6 +168,7 @@ export class Venue {
       if (e instanceof WireFormatError) return rejected('Invalid signature.');
       throw e;
     }
+    who.signer = signer;
     const principal = this.principalOf(signer, now);
     if (principal === null) return rejected(`User or API Wallet ${signer} does not exist.`);
     // refused whole before the nonce is used or the address budget charged (TW P8: costs nothing)
@@ -169,6 +180,7 @@ export class Venue {
       if (vault !== principal || !this.engine.account(vault)) return rejected(`Vault not registered: ${vault}`);
       user = vault;
     }
+    who.user = user;
     if (expiresAfter !== null && expiresAfter !== undefined && expiresAfter < now) {
       // the venue charges a stale expiresAfter 5× against the address budget
       const acct = this.engine.account(user);

@@ -27,6 +27,7 @@ import { PositionBook, type SnapshotResult } from './position-book';
 import { Mailbox, type Schedule, microtaskSchedule } from './mailbox';
 import type { MarketRec, MarketStateCache } from './market-state';
 import type { PendingOrder } from './order';
+import { chaosInject } from '../chaos/inject';
 
 export type TrackerMsg =
   | { type: 'register'; order: PendingOrder }
@@ -549,7 +550,7 @@ export class PositionTracker {
 
   private onFill(f: FillInput): void {
     const key = `${f.coin}:${f.tid}`;
-    if (this.seenFills.has(key)) {
+    if (this.seenFills.has(key) && !chaosInject('fill-double-count')) { // TEST-ONLY switch (src/chaos/inject.ts)
       this.stats.duplicateFills++;
       return;
     }

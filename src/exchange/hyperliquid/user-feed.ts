@@ -17,6 +17,7 @@
  * accounts for it.
  */
 import { createLogger, type Logger } from '../../util/log';
+import { chaosInject } from '../../chaos/inject';
 import type {
   FillInput,
   MarkUpdate,
@@ -293,7 +294,7 @@ export class UserFeed {
   private markFillSeen(f: Fill): boolean {
     const key = `${f.coin}:${f.tid}`;
     if (f.time > this.counters.lastFillTime) this.counters.lastFillTime = f.time;
-    if (this.seenFills.has(key)) return false;
+    if (this.seenFills.has(key) && !chaosInject('fill-double-count')) return false; // TEST-ONLY switch (src/chaos/inject.ts)
     this.seenFills.add(key);
     return true;
   }
