@@ -27,7 +27,9 @@ import type { VenueClient } from '../src/exchange/hyperliquid/venue-client';
 import type { HardStopReason, HardStopRecord } from '../src/risk/reasons';
 import type { GoNoGoVerdict } from '../src/risk/go-no-go';
 import type { MarketMeta } from '../src/state/market-state';
-import { createLogger, type Logger } from '../src/util/log';
+import { createLogger, setLogFormat, type Logger } from '../src/util/log';
+import { resolveMetricsSettings } from '../src/metrics/config';
+import { attachHotPathMetrics, prepareWorkerMetrics } from '../src/metrics/worker';
 import {
   checkpointSignal,
   hardStopSignal,
@@ -428,13 +430,15 @@ export interface RunHotPathProcessOptions {
  */
 export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<number> {
   const log = createLogger('hotpath-worker');
+  const cfg = loadSessionConfig(o.configFile);
+  setLogFormat(cfg.observability.log?.format);
+  const metrics = await prepareWorkerMetrics(resolveMetricsSettings(cfg.observability.metrics), log);
   // our own signal handling (temporal.md §5.4): the SDK must not stop polling before the flatten
   try {
-    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN'), ...(metrics.telemetryOptions ? { telemetryOptions: metrics.telemetryOptions } : {}) });
   } catch {
     /* already installed in this process (tests) */
   }
-  const cfg = loadSessionConfig(o.configFile);
   const t = await connectTemporal({ native: true });
   const { createVenueClient, createWireFor } = await import('./venue-port');
   const venue = createVenueClient(cfg);
@@ -450,6 +454,8 @@ export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<nu
     wire,
     log,
   });
+  const detachMetrics = attachHotPathMetrics(metrics.registry, w, venue);
+  const metricsServer = await metrics.serve(log);
   const stopWaitMs = o.stopWaitMs ?? Math.max(30_000, durationMs(t.yaml.worker.shutdownGraceTime));
   let exitCode = 0;
   let signals = 0;
@@ -499,6 +505,8 @@ export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<nu
   clearInterval(statusTimer);
   writeStatus();
   await w.shutdown();
+  detachMetrics();
+  await metricsServer?.close();
   await t.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);

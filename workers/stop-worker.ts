@@ -13,7 +13,9 @@
  *   HLX_STOP_WORKER_SESSION=0 to poll the stop queue only
  */
 import * as path from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { resolveMetricsSettings } from '../src/metrics/config';
+import { instrumentActivities, prepareWorkerMetrics } from '../src/metrics/worker';
 import { z } from 'zod';
 import { durationMs, loadTemporalYaml, resolveTemporalConnection, type TemporalYaml } from '../src/config/temporal';
 import { formatZodError } from '../src/config/zod-error';
@@ -113,6 +115,8 @@ export function parseStopWorkerEnv(env: NodeJS.ProcessEnv = process.env): StopWo
 async function main(): Promise<void> {
   const log = createLogger('stop-worker');
   const env = parseStopWorkerEnv();
+  const metrics = await prepareWorkerMetrics(resolveMetricsSettings(undefined), log);
+  if (metrics.telemetryOptions) Runtime.install({ telemetryOptions: metrics.telemetryOptions });
   const yaml = loadTemporalYaml();
   const conn = resolveTemporalConnection(yaml);
   const queues = {
@@ -121,7 +125,7 @@ async function main(): Promise<void> {
   };
   const ep = endpointsFor(env.HLX_NETWORK, env.HLX_VENUE_HTTP_URL ? { httpUrl: env.HLX_VENUE_HTTP_URL } : {});
   const signer = env.HL_PRIVATE_KEY ? Signer.fromEnv('HL_PRIVATE_KEY') : await Signer.fromKeystore(env.HLX_KEYSTORE!, env.HLX_KEYSTORE_PASSWORD ?? '');
-  const activities = createStopActivities({
+  const activities = instrumentActivities(metrics.registry, createStopActivities({
     venue: new HttpClient(ep.httpUrl),
     signer,
     nonces: new NonceManager(),
@@ -129,7 +133,8 @@ async function main(): Promise<void> {
     ...(env.HLX_VAULT_ADDRESS ? { vaultAddress: env.HLX_VAULT_ADDRESS } : {}),
     isMainnet: ep.isMainnet,
     log: log.child('activities'),
-  });
+  }));
+  await metrics.serve(log);
   const connection = await NativeConnection.connect({
     address: conn.address,
     ...(conn.apiKey ? { apiKey: conn.apiKey } : {}),

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatZodError } from './zod-error';
+import { ObservabilityConfig } from '../metrics/config';
 
 /** A non-negative decimal string such as "250" or "12.5" (no exponent, no sign). */
 export const UsdAmount = z.string().regex(/^\d+(\.\d+)?$/, 'a non-negative decimal string in USD, e.g. "250" or "12.5"');
@@ -148,6 +149,8 @@ export const SessionConfig = z
     goNoGo: GoNoGoConfig,
     executor: ExecutorConfig.default(ExecutorConfig.parse({})),
     session: z.object({ id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional() }).strict().default({}),
+    /** metrics server and log format (src/metrics/config.ts); the environment wins */
+    observability: ObservabilityConfig.default({}),
   })
   .strict();
 export type SessionConfig = z.infer<typeof SessionConfig>;
