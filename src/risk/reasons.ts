@@ -39,6 +39,8 @@ export const REJECT_REASONS = [
   'StaleMark',
   'MaxPositionPerMarket',
   'MaxPositionTotal',
+  /** the market is reduce-only after a market-scoped stop (`hlx hardstop --market`) */
+  'MarketReduceOnly',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
