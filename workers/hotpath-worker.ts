@@ -43,6 +43,7 @@ import {
 } from '../workflows/messages';
 import { SESSION_WORKFLOW_TYPE } from '../src/orchestration/ids';
 import { mayTrade, STOPPED_PHASES, STOPPING_PHASES } from '../src/orchestration/session-machine';
+import { syncMarketHalts } from '../src/orchestration/market-stop';
 import { writeStatusFile } from '../src/cli/session-target';
 import { deliverUntilAcked } from './deliver-until-acked';
 import { connectTemporal, sessionIdentity, sessionInput, taskQueuesFrom, type TaskQueues } from './session-client';
@@ -316,6 +317,9 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       void resync();
       return;
     }
+    // market-scoped stops: the session's reduce-only markets, halted here too (after a restart as well)
+    const m = syncMarketHalts(hp, s, cfg.markets);
+    if (m.halted.length || m.resumed.length) log.warn('market stops applied from the session', m);
     const allowed = mayTrade(s.phase) && !latch.isTriggered() && !needReport;
     if (hp.readiness.tradingAllowed !== allowed) {
       log.info(allowed ? 'session READY_TRADING: trading allowed' : 'trading not allowed by the session', { phase: s.phase });

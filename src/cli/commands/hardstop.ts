@@ -5,6 +5,9 @@
  *                                                    recorded even if the workflow is not running yet)
  *   --account 0x…                                    every running session of that account
  *   --all                                            every running session of the namespace
+ *   --market COIN with a session                     that market alone: reduce-only in the hot path,
+ *                                                    its orders cancelled and its position flattened,
+ *                                                    the rest keeps trading (`hlx resume --market`)
  * --account and --all find the sessions through the search attributes and signal them in ONE
  * batch operation (src/fleet/client.ts). Then a table — session, phase, positions left, step —
  * refreshes (in place on a terminal) until every session is STOPPED_FLAT or STOP_FAILED, or the
@@ -15,6 +18,8 @@
  *     --input '{"reason":"Operator","source":"temporal-cli","details":{"text":"why"}}'
  *   temporal workflow signal --name hardStop --input '{"reason":"Operator","source":"temporal-cli"}' \
  *     --query "WorkflowType = 'tradingSession' AND ExecutionStatus = 'Running' AND TradingAccount = '0x…'" --yes
+ *   temporal workflow signal --workflow-id <sessionId> --name marketHardStop \
+ *     --input '{"coin":"SOL","reason":"Operator","source":"temporal-cli"}'
  */
 import * as os from 'node:os';
 import { z } from 'zod';
@@ -22,7 +27,7 @@ import { CliError } from '../errors';
 import { IntFlag, parseFlags } from '../operator-args';
 import { connectForCli, readStatusFile, resolveTarget, sessionInput } from '../session-target';
 import { endFrames, redrawFrame } from '../status-view';
-import { hardStopSignal, type HardStopRequest } from '../../../workflows/messages';
+import { hardStopSignal, marketHardStopSignal, stateQuery, type HardStopRequest, type SessionState } from '../../../workflows/messages';
 import { SESSION_WORKFLOW_TYPE } from '../../../src/orchestration/ids';
 import { batchHardStop, describeBatch, listSessions, readStates } from '../../fleet/client';
 import { FleetScopeError, normalizeAccount, type FleetScope } from '../../fleet/queries';
@@ -32,7 +37,7 @@ import type { TemporalHandles } from '../../../workers/session-client';
 export const summary = 'hardstop --reason TEXT (--session ID | --config FILE | --account 0x… | --all): stop and flatten';
 
 const USAGE =
-  'usage: hlx hardstop --reason TEXT (--session ID | --session-id ID | --config FILE | --account 0x… | --all) [--no-wait] [--timeout-ms MS]';
+  'usage: hlx hardstop --reason TEXT (--session ID | --session-id ID | --config FILE | --account 0x… | --all) [--market COIN] [--no-wait] [--timeout-ms MS]';
 
 const DONE_PHASES = new Set(['STOPPED_FLAT', 'STOP_FAILED']);
 
@@ -46,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
       config: { type: 'string' },
       account: { type: 'string' },
       all: { type: 'boolean' },
+      market: { type: 'string' },
       'no-wait': { type: 'boolean' },
       'timeout-ms': { type: 'string' },
     },
@@ -56,6 +62,7 @@ export async function run(argv: string[]): Promise<number> {
       config: z.string().min(1).optional(),
       account: z.string().optional(),
       all: z.boolean().optional(),
+      market: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/, 'a perp coin name such as "SOL"').optional(),
       noWait: z.boolean().optional(),
       timeoutMs: IntFlag().optional(),
     }),
@@ -64,6 +71,7 @@ export async function run(argv: string[]): Promise<number> {
   const scopes = [o.session !== undefined || o.sessionId !== undefined || o.config !== undefined, o.account !== undefined, o.all === true].filter(Boolean).length;
   if (scopes !== 1) throw new CliError(`scope: give exactly one of --session/--session-id/--config, --account, --all\n${USAGE}`);
   if (o.session !== undefined && o.sessionId !== undefined) throw new CliError(`--session and --session-id: the same flag, give one\n${USAGE}`);
+  if (o.market !== undefined && (o.account !== undefined || o.all)) throw new CliError(`--market: only within one session (--session ID or --config FILE)\n${USAGE}`);
   let account: string | undefined;
   try {
     if (o.account !== undefined) account = normalizeAccount(o.account);
@@ -93,6 +101,9 @@ export async function run(argv: string[]): Promise<number> {
       const batch = { note: `batch ${job.jobId}: signalling` };
       void followBatch(t, job.jobId, ids.length, batch);
       return await watchUntilDone(t, ids, title, timeoutMs, () => batch.note);
+    } else if (o.market !== undefined) {
+      const target = resolveTarget({ sessionId: o.session ?? o.sessionId, config: o.config }, t.queues);
+      return await marketStop(t, target.sessionId, o.market, req, o.reason, timeoutMs, o.noWait === true);
     } else {
       const target = resolveTarget({ sessionId: o.session ?? o.sessionId, config: o.config }, t.queues);
       await signalOne(t, target, req);
@@ -122,6 +133,65 @@ async function signalOne(t: TemporalHandles, target: ReturnType<typeof resolveTa
     await t.client.workflow.getHandle(target.sessionId).signal(hardStopSignal, req);
   } catch (e) {
     throw new CliError(`--session: cannot signal ${target.sessionId}: ${(e as Error).message}`, 1);
+  }
+}
+
+/** `--market COIN`: signal the market stop, then its progress until it ends or the deadline. */
+async function marketStop(t: TemporalHandles, sessionId: string, coin: string, req: HardStopRequest, why: string, timeoutMs: number, noWait: boolean): Promise<number> {
+  const handle = t.client.workflow.getHandle(sessionId);
+  let before: SessionState;
+  try {
+    before = await handle.query(stateQuery);
+  } catch (e) {
+    throw new CliError(`--session: cannot read ${sessionId}: ${(e as Error).message}`, 1);
+  }
+  if (!before.markets.includes(coin)) throw new CliError(`--market: ${coin} is not a market of ${sessionId} (${before.markets.join(', ')})`);
+  const n = (before.marketStopCount ?? 0) + 1;
+  await handle.signal(marketHardStopSignal, { coin, reason: req.reason, source: req.source, ...(req.details ? { details: req.details } : {}) });
+  console.log(`market HardStop(${coin}) signalled to ${sessionId}: ${why}`);
+  if (noWait) return 0;
+  const out = process.stdout;
+  const until = Date.now() + timeoutMs;
+  let drawn = 0;
+  let last = '';
+  try {
+    for (;;) {
+      let s: SessionState | null = null;
+      try {
+        s = await handle.query(stateQuery);
+      } catch {
+        /* keep asking until the deadline */
+      }
+      const m = s?.marketStops?.find((x) => x.n === n);
+      const ignored = s && !m ? s.stepsDone.find((x) => x.startsWith(`market stop ${coin} ignored`)) : undefined;
+      if (ignored && (s?.marketStopCount ?? 0) < n) {
+        console.error(`${sessionId}: ${ignored}`);
+        return 1;
+      }
+      const state = m ? (m.outcome ?? 'STOPPING') : 'SIGNALLED';
+      const left = m?.remaining ? (m.remaining.length ? m.remaining.map((p) => `${p.coin} ${p.szi}`).join(', ') : 'flat') : '?';
+      const lines = [`hardstop --market ${coin}  ${new Date().toISOString().slice(11, 19)}`, `SESSION  MARKET  STOP  POSITION LEFT  SESSION PHASE`, `${sessionId}  ${coin}  ${state}  ${left}  ${s?.phase ?? '?'}`];
+      if (out.isTTY) drawn = redrawFrame(out, lines, drawn);
+      else if (lines.slice(1).join('\n') !== last) {
+        out.write(lines.join('\n') + '\n');
+        last = lines.slice(1).join('\n');
+      }
+      if (m?.outcome === 'STOPPED_FLAT') {
+        console.log(`${coin} STOPPED_FLAT in ${sessionId}: reduce-only until \`hlx resume --market ${coin}\`; the other markets trade on`);
+        return 0;
+      }
+      if (m?.outcome === 'STOP_FAILED') {
+        console.error(`${coin} STOP FAILED in ${sessionId}: ${JSON.stringify(m.remaining ?? [])}, ${m.openOrdersLeft ?? '?'} open order(s) — stop the session (hlx hardstop --session)`);
+        return 1;
+      }
+      if (Date.now() > until) {
+        console.error(`${coin} not flat after ${timeoutMs} ms; the market stop goes on in Temporal`);
+        return 1;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    endFrames(out, drawn);
   }
 }
 
