@@ -11,6 +11,8 @@
  *   TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY (or temporal.yaml's profile)
  *   HLX_TASK_QUEUE_SESSION / HLX_TASK_QUEUE_STOP (optional overrides of temporal.yaml)
  *   HLX_STOP_WORKER_SESSION=0 to poll the stop queue only
+ *   HLX_METRICS_PORT (HLX_METRICS_HOST, HLX_METRICS_TEMPORAL_PORT): serve Prometheus /metrics
+ *     (stop activity latencies + the Temporal SDK's runtime metrics), loopback by default
  */
 import * as path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
