@@ -49,19 +49,18 @@ async function main(): Promise<void> {
   global.gc?.();
   const rssBaseline = process.memoryUsage().rss;
   const workers: HotPathWorker[] = [];
-  await Promise.all(
-    spec.accounts.map(async (a) => {
-      const signer = Signer.fromPrivateKey(a.privateKey);
-      const nonces = new NonceManager();
-      for (const raw of a.sessions) {
-        const config = parseSessionConfig(raw);
-        const venue = VenueClient.fromEndpoints({ httpUrl: config.venue.httpUrl!, wsUrl: config.venue.wsUrl!, isMainnet: false });
-        workers.push(
-          await startHotPathWorker({ config, client, connection: native, namespace: spec.namespace, queues: spec.queues, venue, wire: await createWireFor(config, signer, nonces) }),
-        );
-      }
-    }),
-  );
+  // one after the other: a burst of connects on a loaded machine times sockets out
+  for (const a of spec.accounts) {
+    const signer = Signer.fromPrivateKey(a.privateKey);
+    const nonces = new NonceManager();
+    for (const raw of a.sessions) {
+      const config = parseSessionConfig(raw);
+      const venue = VenueClient.fromEndpoints({ httpUrl: config.venue.httpUrl!, wsUrl: config.venue.wsUrl!, isMainnet: false });
+      workers.push(
+        await startHotPathWorker({ config, client, connection: native, namespace: spec.namespace, queues: spec.queues, venue, wire: await createWireFor(config, signer, nonces) }),
+      );
+    }
+  }
   const mem = () => {
     const m = process.memoryUsage();
     return { rss: m.rss, heapUsed: m.heapUsed };

@@ -25,7 +25,6 @@ import { NonceManager } from '../src/exchange/hyperliquid/nonce';
 import { Signer } from '../src/exchange/hyperliquid/signer';
 import { batchHardStop, describeBatch, mapLimit, readStates } from '../src/fleet/client';
 import { SESSION_WORKFLOW_TYPE } from '../src/orchestration/ids';
-import { startSimulator } from '../src/sim';
 import { setLogSink } from '../src/util/log';
 import { connectTestTemporal, uniqueQueue } from '../tests/helpers/temporal';
 import { sessionInput, type TaskQueues } from '../workers/session-client';
@@ -40,6 +39,8 @@ const WINDOW_MS = Number(process.env.HLX_BENCH_FLEET_WINDOW_MS ?? 60_000);
 /** the server's default limit.historyCount.suggestContinueAsNew (temporalio/temporal dynamicconfig) */
 const SUGGEST_CAN_EVENTS = 4096;
 
+/** every child this bench started: killed if the bench fails, so none outlives it */
+const spawned: ChildProcess[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -71,6 +72,7 @@ interface Child {
 function spawnChild(spec: ChildSpec, file: string): Promise<Child> {
   fs.writeFileSync(file, JSON.stringify(spec));
   const proc = fork(path.join(__dirname, 'fleet-hotpaths.ts'), [], { execArgv: ['--import', 'tsx', '--expose-gc'], env: { ...process.env, FLEET_SPEC: file }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  spawned.push(proc);
   return new Promise((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`hot-path child exited ${code} before it was up`)));
     proc.once('message', (m: { type: string; sessions: string[]; rssBaseline: number; rss: number; heapUsed: number }) => {
@@ -90,6 +92,23 @@ function spawnChild(spec: ChildSpec, file: string): Promise<Child> {
             proc.send({ type: 'counts' });
           }),
       });
+    });
+  });
+}
+
+function startSimChild(fundAddresses: string[]): Promise<{ httpUrl: string; wsUrl: string; stop(): void }> {
+  const proc = fork(path.join(__dirname, 'sim-server.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, SIM_BENCH_FUND: fundAddresses.join(',') }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  spawned.push(proc);
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    proc.once('exit', (code) => reject(new Error(`simulator exited ${code}`)));
+    proc.stdout!.on('data', (d) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      const u = JSON.parse(buf.slice(0, nl)) as { httpUrl: string; wsUrl: string };
+      proc.removeAllListeners('exit');
+      resolve({ ...u, stop: () => proc.send({ type: 'stop' }) });
     });
   });
 }
@@ -119,12 +138,9 @@ async function main(): Promise<void> {
   fs.writeFileSync(emptyReplay, '');
   const wallets = Array.from({ length: ACCOUNTS + (IDLE > 0 ? 1 : 0) }, () => Wallet.createRandom());
   const fund = Object.fromEntries(wallets.map((w) => [w.address.toLowerCase(), '1000000']));
-  const sim = await startSimulator({
-    port: 0,
-    seed: 7,
-    fund,
-    limits: { ipWeightPerMinute: Number.POSITIVE_INFINITY, addressInitialBudget: 1e12, wsMessagesPerMinute: Number.POSITIVE_INFINITY, wsMaxInflightPosts: 1_000_000 },
-  });
+  // the simulator on its own event loop (bench/sim-server.ts, the venue's rate limits lifted): 44
+  // sockets and the fleet's orders must not wait behind this process's Temporal workers
+  const sim = await startSimChild(Object.keys(fund));
   const queues: TaskQueues = { session: uniqueQueue('fleet-session'), stop: uniqueQueue('fleet-stopwf'), hotPathPrefix: uniqueQueue('fleet-hp') };
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
   const workers: Worker[] = [];
@@ -231,6 +247,7 @@ async function main(): Promise<void> {
   log(`window: ${(w1 - w0) / 1000}s; calls ${JSON.stringify(callsPerKind)}; history events (trading) ${JSON.stringify(eventTypes)}`);
 
   // ---- the fleet HardStop: one batch operation over the search attributes ----
+  const loadAtStop = os.loadavg()[0];
   const tStop = Date.now();
   const job = await batchHardStop(t.client, {}, { reason: 'Operator', source: 'bench-fleet' }, 'bench: fleet HardStop');
   const stopDeadline = Date.now() + 120_000;
@@ -248,7 +265,7 @@ async function main(): Promise<void> {
   }
   const batch = await describeBatch(t.client, job.jobId);
   const flatMs: number[] = [];
-  const signalMs: number[] = [];
+  const startMs: number[] = [];
   let failed = 0;
   for (const id of readyIds) {
     const s = final.get(id);
@@ -259,12 +276,16 @@ async function main(): Promise<void> {
     }
     flatMs.push(stop.flatConfirmedAt - tStop);
     if (process.env.HLX_BENCH_FLEET_DEBUG) log(`${id}: signal +${(s.hardStop?.at ?? 0) - tStop} stop started +${stop.startedAt - tStop} flat +${stop.flatConfirmedAt - tStop} attempts ${stop.attempts} steps ${JSON.stringify(s.stepsDone)}`);
-    if (s.hardStop) signalMs.push(s.hardStop.at - tStop);
+    startMs.push(stop.startedAt - tStop);
   }
-  const venueFlat = wallets.every((w) => {
-    const st = sim.admin.state(w.address.toLowerCase());
-    return st.positions.every((p) => Number(p.szi) === 0) && st.openOrders.length === 0;
-  });
+  const http = new HttpClient(sim.httpUrl, { timeoutMs: 10_000 });
+  const venueFlat = (
+    await mapLimit(wallets, 8, async (w) => {
+      const a = w.address.toLowerCase();
+      const [ch, oo] = await Promise.all([http.clearinghouseState(a), http.openOrders(a)]);
+      return ch.assetPositions.every((p) => Number(p.position.szi) === 0) && oo.length === 0;
+    })
+  ).every(Boolean);
   log(`fleet HardStop: ${flatMs.length}/${readyIds.length} flat, ${failed} not; batch ${batch.state} ${batch.done}/${batch.total}; venue flat: ${venueFlat}`);
 
   // what one stop adds to a session's history (after the stop, before any resume)
@@ -285,8 +306,9 @@ async function main(): Promise<void> {
   add('fleet HardStop → session flat confirmed p99', flatMs.length ? pct(flatMs, 0.99) : 'none', 'ms');
   add('fleet HardStop → last session flat confirmed (max)', flatMs.length ? Math.max(...flatMs) : 'none', 'ms', '< 10000 ms');
   add('fleet HardStop → every session seen flat by a 50 ms state poll', allFlatSeenAt ? allFlatSeenAt - tStop : 'not all', 'ms');
-  add('fleet HardStop → signal in the session (batch) p50', signalMs.length ? pct(signalMs, 0.5) : 'none', 'ms');
-  add('fleet HardStop → signal in the session (batch) max', signalMs.length ? Math.max(...signalMs) : 'none', 'ms');
+  add('fleet HardStop → stop sequence started p50 (batch signal + session workflow task + child start)', startMs.length ? pct(startMs, 0.5) : 'none', 'ms');
+  add('fleet HardStop → stop sequence started max', startMs.length ? Math.max(...startMs) : 'none', 'ms');
+  add('batch operation', `${batch.state}: ${batch.done} of ${batch.total} signalled, ${batch.failed} failed`, '');
   add('sessions not flat after the fleet HardStop', failed, 'sessions', '0');
   add('venue flat on every account afterwards', venueFlat ? 'yes' : 'NO', '');
   add('Temporal client calls per session-hour (all kinds)', Math.round(callsPerSessionHour), 'calls');
@@ -303,7 +325,7 @@ async function main(): Promise<void> {
   add('memory per session (RSS growth of a packed process)', +(memPer.reduce((a, b) => a + b, 0) / memPer.length).toFixed(1), 'MiB');
   add('memory per session (process RSS / sessions)', +(rssPer.reduce((a, b) => a + b, 0) / rssPer.length).toFixed(1), 'MiB');
   add('measuring window (trading)', Math.round((w1 - w0) / 1000), 's');
-  add('machine', 'shared with other helpers\' builds and tests (2 cores)', '');
+  add('machine', `2 cores shared with other helpers' builds and tests; load average ${loadAtStop.toFixed(1)} at the fleet HardStop; ${new Date().toISOString().slice(0, 10)}`, '');
 
   console.log('\nfleet bench');
   for (const r of rows) console.log(`  ${r.metric.padEnd(78)} ${String(r.value).padStart(9)} ${r.unit}${r.goal ? `   (goal ${r.goal})` : ''}`);
@@ -318,7 +340,7 @@ async function main(): Promise<void> {
   await Promise.all(children.map((c) => new Promise((r) => (c.proc.exitCode !== null ? r(null) : c.proc.once('exit', r)))));
   for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
   await Promise.allSettled(runs);
-  await sim.stop();
+  sim.stop();
   await t.close();
   fs.rmSync(tmp, { recursive: true, force: true });
   if (failed > 0 || readyIds.length < ids.length) throw new Error(`${failed} session(s) not flat, ${ids.length - readyIds.length} not up`);
@@ -328,6 +350,7 @@ main().then(
   () => process.exit(0),
   (e) => {
     console.error(e);
+    for (const p of spawned) if (p.exitCode === null) p.kill('SIGKILL');
     process.exit(1);
   },
 );
