@@ -3,13 +3,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_STAMP := node_modules/.package-lock.stamp
 
-.PHONY: help deps temporal test typecheck lint demo run bench sim ui-check chaos clean
+.PHONY: help deps temporal test typecheck lint demo run bench bench-fleet sim ui-check chaos clean
 
 help:
 	@echo "make demo   - run the demo: local Temporal + simulator + workers + a HardStop (KEEP=1 keeps the UI up)"
 	@echo "make test   - install what is missing, tsc, eslint, start a Temporal dev server, run every test"
 	@echo "make run    - an open-ended session (CONFIG=config/session.example.yaml)"
 	@echo "make bench  - run the benchmarks and write bench/RESULTS.md"
+	@echo "make bench-fleet - the fleet benchmark alone (40 sessions, one batch HardStop); its rows in bench/RESULTS.md"
 	@echo "make ui-check - the demo, then the stop sequence checked in the Temporal UI (headless Chromium) and screenshotted"
 	@echo "make sim    - run the embedded venue alone (SIM_ARGS=\"--port 8080 --seed 1\")"
 	@echo "make chaos  - seeded fault schedules against the whole stack, invariants checked (SEEDS=N SEED=S)"
@@ -40,6 +41,9 @@ test: deps temporal typecheck lint
 
 bench: deps temporal
 	@npx tsx bench/run-all.ts
+
+bench-fleet: deps temporal
+	@npx tsx bench/run-all.ts fleet
 
 demo: deps temporal
 	@npx tsx src/cli/hlx.ts demo $(if $(KEEP),--keep,)

@@ -14,6 +14,8 @@ export interface HotPathHandle {
   latch: { trigger(reason: HardStopReason, source: string): boolean; isTriggered(): boolean };
   executor: { onHardStop(reason: HardStopReason): { cancels: number } };
   status(): HotPathStatus;
+  /** a market-scoped stop (src/executor/hot-path.ts haltMarket) */
+  haltMarket?(coin: string, why: string): { purged: number; cancels: number } | null;
 }
 
 export interface EngageLatchInput {
@@ -44,6 +46,13 @@ export function createHotPathActivities(getHotPath: () => HotPathHandle, session
       const firstTrigger = hp.latch.trigger(reason, typeof input.source === 'string' ? input.source : 'workflow');
       const { cancels } = hp.executor.onHardStop(reason);
       return { engaged: hp.latch.isTriggered(), firstTrigger, cancelsEnqueued: cancels };
+    },
+
+    /** A market-scoped stop in memory: that market reduce-only, its queue purged, its open orders cancelled. */
+    async haltHotPathMarket(input: { coin: string; reason: string; source: string }): Promise<{ halted: boolean; purged: number; cancelsEnqueued: number }> {
+      const hp = getHotPath();
+      const r = hp.haltMarket?.(input.coin, `${input.reason} from ${input.source}`) ?? null;
+      return { halted: r !== null, purged: r?.purged ?? 0, cancelsEnqueued: r?.cancels ?? 0 };
     },
 
     async hotPathStatus(): Promise<HotPathStatusJson> {

@@ -89,8 +89,11 @@ export function createStopActivities(deps: StopActivityDeps): StopActivities {
       return snapshot();
     },
 
-    async cancelAllOpenOrders(): Promise<CancelAllResult> {
-      const [open, meta] = await Promise.all([deps.venue.openOrders(user), deps.venue.meta()]);
+    async cancelAllOpenOrders(req?: { coins?: string[] }): Promise<CancelAllResult> {
+      const [all, meta] = await Promise.all([deps.venue.openOrders(user), deps.venue.meta()]);
+      // a market-scoped stop cancels its market's orders only
+      const only = req?.coins && req.coins.length > 0 ? new Set(req.coins) : null;
+      const open = only ? all.filter((o) => only.has(o.coin)) : all;
       const result: CancelAllResult = { requested: open.length, cancelled: 0, alreadyGone: 0, failed: [] };
       if (open.length === 0) return result;
       const markets = marketsOf(meta);

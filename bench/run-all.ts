@@ -22,6 +22,11 @@ const BENCHES: { name: string; what: string; cmd: string[] }[] = [
   { name: 'gateway', what: 'signal gateway: signal → gate result round trip, events/s to one client', cmd: ['npx', 'tsx', 'bench/gateway.bench.ts'] },
   { name: 'hotpath-stop', what: 'HardStop trigger → first cancel on the wire', cmd: ['npx', 'tsx', 'bench/hotpath-stop.bench.ts'] },
   {
+    name: 'fleet',
+    what: 'a fleet: 20 accounts × 2 sessions trading, one batch HardStop → all flat',
+    cmd: ['npx', 'tsx', 'scripts/with-devserver.ts', '--', 'npx', 'tsx', 'bench/fleet.bench.ts'],
+  },
+  {
     name: 'stop',
     what: 'Temporal: signal → handler, trigger → flat confirmed',
     cmd: ['npx', 'tsx', 'scripts/with-devserver.ts', '--', 'npx', 'tsx', 'bench/stop.bench.ts'],
@@ -108,9 +113,31 @@ function main(): number {
     '',
   ].join('\n');
   if (!only.length) fs.writeFileSync(RESULTS, md + keptNotes());
+  else if (!failed) mergeInto(RESULTS, selected.map((b) => b.name), sections);
   process.stdout.write('\n' + md);
   if (failed) process.stderr.write(`\n${failed} benchmark(s) failed; see their output above.\n`);
   return failed ? 1 : 0;
+}
+
+/**
+ * `make bench-fleet` (a subset run): that benchmark's rows replace its old rows in RESULTS.md,
+ * in the place BENCHES gives it; the other benchmarks' rows stay as they were measured.
+ */
+function mergeInto(file: string, names: string[], rows: string[]): void {
+  if (!fs.existsSync(file)) return;
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const nameOf = (l: string) => /^\| \**([a-z-]+)\** \|/.exec(l)?.[1];
+  const kept = lines.filter((l) => !names.includes(nameOf(l) ?? ''));
+  const order = BENCHES.map((b) => b.name);
+  const after = order.slice(0, order.indexOf(names[0]!)).reverse();
+  let at = -1;
+  for (const n of after) {
+    at = kept.map(nameOf).lastIndexOf(n);
+    if (at >= 0) break;
+  }
+  if (at < 0) at = kept.findIndex((l) => l.startsWith('|---')); // first in the table
+  kept.splice(at + 1, 0, ...rows);
+  fs.writeFileSync(file, kept.join('\n'));
 }
 
 process.exit(main());

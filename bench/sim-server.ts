@@ -17,6 +17,10 @@ async function main(): Promise<void> {
       addressInitialBudget: 1e12,
       wsMessagesPerMinute: Number.POSITIVE_INFINITY,
       wsMaxInflightPosts: 1_000_000,
+      // the fleet bench runs 44 sessions from one IP; the venue allows 10 sockets and 10 users per IP
+      wsMaxConnections: 1_000,
+      wsMaxUsers: 1_000,
+      wsMaxSubscriptions: 100_000,
     },
   });
   process.on('message', (m: { type?: string }) => {

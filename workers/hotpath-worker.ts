@@ -142,6 +142,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     holder,
     hostId,
     hotPathTaskQueue: id.hotPathTaskQueue,
+    markets: cfg.markets,
     pending,
     log,
     clock,

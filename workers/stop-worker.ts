@@ -12,9 +12,13 @@
  *   TEMPORAL_PROFILE of a Temporal TOML config file (src/config/temporal.ts)
  *   HLX_TASK_QUEUE_SESSION / HLX_TASK_QUEUE_STOP (optional overrides of temporal.yaml)
  *   HLX_STOP_WORKER_SESSION=0 to poll the stop queue only
+ *   HLX_METRICS_PORT (HLX_METRICS_HOST, HLX_METRICS_TEMPORAL_PORT): serve Prometheus /metrics
+ *     (stop activity latencies + the Temporal SDK's runtime metrics), loopback by default
  */
 import * as path from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { resolveMetricsSettings } from '../src/metrics/config';
+import { instrumentActivities, prepareWorkerMetrics } from '../src/metrics/worker';
 import { z } from 'zod';
 import { durationMs, loadTemporalYaml, resolveTemporalConnection, type TemporalYaml } from '../src/config/temporal';
 import { formatZodError } from '../src/config/zod-error';
@@ -114,6 +118,8 @@ export function parseStopWorkerEnv(env: NodeJS.ProcessEnv = process.env): StopWo
 async function main(): Promise<void> {
   const log = createLogger('stop-worker');
   const env = parseStopWorkerEnv();
+  const metrics = await prepareWorkerMetrics(resolveMetricsSettings(undefined), log);
+  if (metrics.telemetryOptions) Runtime.install({ telemetryOptions: metrics.telemetryOptions });
   const yaml = loadTemporalYaml();
   const conn = resolveTemporalConnection(yaml);
   const queues = {
@@ -122,7 +128,7 @@ async function main(): Promise<void> {
   };
   const ep = endpointsFor(env.HLX_NETWORK, env.HLX_VENUE_HTTP_URL ? { httpUrl: env.HLX_VENUE_HTTP_URL } : {});
   const signer = env.HL_PRIVATE_KEY ? Signer.fromEnv('HL_PRIVATE_KEY') : await Signer.fromKeystore(env.HLX_KEYSTORE!, env.HLX_KEYSTORE_PASSWORD ?? '');
-  const activities = createStopActivities({
+  const activities = instrumentActivities(metrics.registry, createStopActivities({
     venue: new HttpClient(ep.httpUrl),
     signer,
     nonces: new NonceManager(),
@@ -130,7 +136,8 @@ async function main(): Promise<void> {
     ...(env.HLX_VAULT_ADDRESS ? { vaultAddress: env.HLX_VAULT_ADDRESS } : {}),
     isMainnet: ep.isMainnet,
     log: log.child('activities'),
-  });
+  }));
+  await metrics.serve(log);
   const connection = await NativeConnection.connect(conn.connectionOptions);
   const handle = await startStopWorker({ connection, namespace: conn.namespace, queues, activities, workerSettings: yaml.worker, pollSession: env.HLX_STOP_WORKER_SESSION === '1' });
   log.info('stop worker running', { network: env.HLX_NETWORK, venue: ep.httpUrl, account: env.HLX_ACCOUNT, signer: signer.address, temporal: conn.address, namespace: conn.namespace, queues: Object.values(queues).join(',') });

@@ -102,6 +102,10 @@ export interface SessionState {
   stepsDone: string[];
   /** how many times this session continued-as-new */
   generation: number;
+  /** market-scoped stops (`hlx hardstop --market`): a market is reduce-only while its entry has no resumedAt; capped */
+  marketStops?: MarketStopEntry[];
+  /** how many market stops were ever started (ids are `<sessionId>-market-<coin>-<n>`) */
+  marketStopCount?: number;
   updatedAt: number;
 }
 
@@ -165,6 +169,74 @@ export interface HotPathActivities {
   engageHotPathLatch(req: { reason: string; source: string }): Promise<{ engaged: boolean; cancelsEnqueued: number }>;
   hotPathStatus(): Promise<unknown>;
 }
+
+// ---- market-scoped stops (`hlx hardstop --market COIN`): one market reduce-only, cancelled and flattened alone ----
+
+export interface MarketHardStopRequest {
+  coin: string;
+  reason: string;
+  source: string;
+  details?: Record<string, unknown>;
+}
+
+export interface MarketResumeRequest {
+  coin: string;
+  note: string;
+  operator?: string;
+}
+
+export interface MarketStopEntry {
+  coin: string;
+  n: number;
+  workflowId: string;
+  reason: string;
+  source: string;
+  details?: Record<string, unknown>;
+  /** workflow time */
+  at: number;
+  outcome?: StopOutcome;
+  endedAt?: number;
+  remaining?: PositionView[];
+  openOrdersLeft?: number;
+  flatConfirmedAt?: number;
+  resumedAt?: number;
+  resumeNote?: string;
+}
+
+export interface MarketStopInput {
+  sessionId: string;
+  account: string;
+  coin: string;
+  n: number;
+  reason: string;
+  source: string;
+  hotPathTaskQueue: string;
+  options?: StopOptions;
+}
+
+export interface MarketStopResult {
+  outcome: StopOutcome;
+  attempts: number;
+  latch: 'engaged' | 'host-gone';
+  cancelled: number;
+  ordersSent: number;
+  /** the market's position left (empty when flat) */
+  remaining: PositionView[];
+  openOrdersLeft: number;
+  steps: string[];
+  flatConfirmedAt?: number;
+  error?: string;
+}
+
+/** Activities of the hot-path host for a market-scoped stop (activities/hotpath.ts). */
+export interface HotPathMarketActivities {
+  haltHotPathMarket(req: { coin: string; reason: string; source: string }): Promise<{ halted: boolean; purged: number; cancelsEnqueued: number }>;
+}
+
+/** One market reduce-only and its stop sequence; the rest of the session keeps trading. */
+export const marketHardStopSignal = defineSignal<[MarketHardStopRequest]>('marketHardStop');
+/** Lifts a market stop: accepted once that market's stop ended STOPPED_FLAT, with a note. */
+export const marketResumeUpdate = defineUpdate<SessionState, [MarketResumeRequest]>('marketResume');
 
 export const hardStopSignal = defineSignal<[HardStopRequest]>('hardStop');
 export const checkpointSignal = defineSignal<[CheckpointReport]>('checkpoint');

@@ -22,14 +22,20 @@ import {
   hardStopSignal,
   hotPathNotReadySignal,
   hotPathReadyUpdate,
+  marketHardStopSignal,
+  marketResumeUpdate,
   resumeUpdate,
   stateQuery,
   type HardStopRequest,
+  type MarketStopEntry,
+  type MarketStopResult,
   type SessionState,
   type StopSequenceResult,
   type TradingSessionInput,
 } from './messages';
 import { stopSequence } from './stop-sequence';
+import { marketStopSequence } from './market-stop';
+import { marketResumeRejection, marketStopCrashedResult, onMarketHardStop, onMarketResume, onMarketStopFinished } from '../src/orchestration/market-stop';
 import { stopWorkflowId } from '../src/orchestration/ids';
 import {
   initialState,
@@ -61,6 +67,8 @@ export async function tradingSession(input: TradingSessionInput & TradingSession
   let state = initialState(input, Date.now());
   let stopWanted = false;
   let stopRunning = false;
+  /** market stops in flight: no continue-as-new under them */
+  let marketStopsRunning = 0;
   let published: Record<string, string | null> = {};
 
   const publish = () => {
@@ -133,10 +141,38 @@ export async function tradingSession(input: TradingSessionInput & TradingSession
     publish();
   });
 
+  // ---- market-scoped stops: one market reduce-only, cancelled and flattened alone ----
+  setHandler(
+    marketHardStopSignal,
+    (req) => {
+      const d = onMarketHardStop(state, req, Date.now());
+      state = d.state;
+      if (d.start) void runMarketStop(d.start);
+      else log.warn('market stop ignored', { coin: req?.coin, why: d.ignored });
+      publish();
+    },
+    { description: 'market HardStop {coin, reason, source}: that market reduce-only, cancelled and flattened; the rest keeps trading' },
+  );
+  setHandler(
+    marketResumeUpdate,
+    (req) => {
+      state = onMarketResume(state, req, Date.now());
+      publish();
+      return state;
+    },
+    {
+      validator: (req) => {
+        const why = marketResumeRejection(state, req);
+        if (why) throw new Error(why);
+      },
+      description: 'operator market resume {coin, note}: accepted once that market stopped flat',
+    },
+  );
+
   publish();
 
   for (;;) {
-    await condition(() => stopWanted || (mayContinueAsNew(state, stopRunning) && continueAsNewDue(input)));
+    await condition(() => stopWanted || (mayContinueAsNew(state, stopRunning || marketStopsRunning > 0) && continueAsNewDue(input)));
     if (stopWanted) {
       stopWanted = false;
       stopRunning = true;
@@ -150,6 +186,29 @@ export async function tradingSession(input: TradingSessionInput & TradingSession
     log.info('continue-as-new', { sessionId: state.sessionId, historyLength: workflowInfo().historyLength });
     const { carried: _old, ...rest } = input;
     return continueAsNew<typeof tradingSession>({ ...rest, carried: state });
+  }
+
+  async function runMarketStop(m: MarketStopEntry): Promise<void> {
+    marketStopsRunning++;
+    let result: MarketStopResult;
+    try {
+      const child = await startChild(marketStopSequence, {
+        workflowId: m.workflowId,
+        taskQueue: input.stopWorkflowTaskQueue ?? workflowInfo().taskQueue,
+        args: [{ sessionId: state.sessionId, account: state.account, coin: m.coin, n: m.n, reason: m.reason, source: m.source, hotPathTaskQueue: state.hotPathTaskQueue, options: input.stop }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: `market stop ${m.n}: ${m.coin} (${m.reason} from ${m.source})`,
+      });
+      result = await child.result();
+    } catch (e) {
+      const msg = e instanceof ChildWorkflowFailure ? (e.cause?.message ?? e.message) : e instanceof Error ? e.message : String(e);
+      log.error('market stop failed as a workflow', { workflowId: m.workflowId, error: msg });
+      result = marketStopCrashedResult(msg);
+    } finally {
+      marketStopsRunning--;
+    }
+    state = onMarketStopFinished(state, m.n, result, Date.now());
+    publish();
   }
 
   async function runStop(): Promise<void> {

@@ -85,7 +85,10 @@ async function uiHardStop(d: FaultDeps, i: number): Promise<void> {
 
 async function uiResume(d: FaultDeps, i: number): Promise<void> {
   const slot = d.slots.hotpath[i]!;
-  if (!slot.wanted) (slot.wanted = true), (slot.downUntil = 0);
+  if (!slot.wanted) {
+    slot.wanted = true;
+    slot.downUntil = 0;
+  }
   try {
     d.note(`resume (temporal-ui) account ${i}: ${await d.resumeNow(i, 'chaos: operator resume (ui)')}`);
   } catch (e) {

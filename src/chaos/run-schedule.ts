@@ -216,7 +216,10 @@ export async function runSchedule(schedule: Schedule, ctx: RunContext): Promise<
   };
 
   const teardown = async () => {
-    for (const role of ['stop', 'hotpath'] as const) for (const s of slots[role]) (s.wanted = false), s.proc && s.killed.add(s.proc.pid);
+    for (const role of ['stop', 'hotpath'] as const) for (const s of slots[role]) {
+      s.wanted = false;
+      if (s.proc?.pid !== undefined) s.killed.add(s.proc.pid);
+    }
     await Promise.all(allProcs.map((p) => killAndWait(p)));
   };
   const timers: ReturnType<typeof setInterval>[] = [];
@@ -272,7 +275,10 @@ export async function runSchedule(schedule: Schedule, ctx: RunContext): Promise<
     clearVenueFaults(sim);
     await Promise.race([Promise.all([...pending]), sleep(20_000)]);
     clearVenueFaults(sim);
-    for (const role of ['stop', 'hotpath'] as const) for (const s of slots[role]) (s.wanted = true), (s.downUntil = 0);
+    for (const role of ['stop', 'hotpath'] as const) for (const s of slots[role]) {
+      s.wanted = true;
+      s.downUntil = 0;
+    }
     supervise();
     const stopping = (s: SessionState | null) => !s || s.phase === 'HARD_STOP' || s.phase === 'FLATTENING';
     const settled = await Promise.all(accounts.map((_, i) => waitFor(() => query(i), (s) => !stopping(s), 45_000)));

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, string> = {
   sim: './commands/sim',
   session: './commands/session',
   hardstop: './commands/hardstop',
+  fleet: './commands/fleet',
   resume: './commands/resume',
   report: './commands/report',
   worker: './commands/worker',

@@ -153,6 +153,27 @@ export function summaryLine(s: StatusSnapshot): string {
   return parts.join(' ');
 }
 
+/**
+ * Draws `lines` over the `drawn` lines of the previous frame (cursor up, clear each line), cut to
+ * the terminal's width; returns how many lines are now drawn. Also used by `hlx fleet status`.
+ */
+export function redrawFrame(out: { write(s: string): unknown; columns?: number }, frame: string[], drawn: number): number {
+  const width = Math.max(20, (out.columns || 120) - 1);
+  const lines = frame.map((l) => (l.length > width ? l.slice(0, width) : l));
+  let buf = drawn > 0 ? `${ESC}${drawn}F` : `${ESC}?25l`;
+  for (const l of lines) buf += `${ESC}2K${l}\n`;
+  // the new frame may be shorter than the previous one: clear what is left below
+  for (let i = lines.length; i < drawn; i++) buf += `${ESC}2K\n`;
+  if (drawn > lines.length) buf += `${ESC}${drawn - lines.length}F`;
+  out.write(buf);
+  return lines.length;
+}
+
+/** Shows the cursor again after redrawn frames. */
+export function endFrames(out: { write(s: string): unknown }, drawn: number): void {
+  if (drawn > 0) out.write(`${ESC}?25h`);
+}
+
 export interface StatusViewOptions {
   /** default: the stream's isTTY */
   tty?: boolean;
@@ -185,15 +206,7 @@ export class StatusView {
   }
 
   private redraw(s: StatusSnapshot): void {
-    const width = Math.max(20, (this.out.columns || 120) - 1);
-    const lines = renderStatus(s, { maxEvents: this.opts.maxEvents }).map((l) => (l.length > width ? l.slice(0, width) : l));
-    let buf = this.drawn > 0 ? `${ESC}${this.drawn}F` : `${ESC}?25l`;
-    for (const l of lines) buf += `${ESC}2K${l}\n`;
-    // the new frame may be shorter than the previous one: clear what is left below
-    for (let i = lines.length; i < this.drawn; i++) buf += `${ESC}2K\n`;
-    if (this.drawn > lines.length) buf += `${ESC}${this.drawn - lines.length}F`;
-    this.out.write(buf);
-    this.drawn = lines.length;
+    this.drawn = redrawFrame(this.out, renderStatus(s, { maxEvents: this.opts.maxEvents }), this.drawn);
   }
 
   private plain(s: StatusSnapshot): void {

@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { loadStrategyModule, StrategyModuleError } from '../strategy/module-loader';
 import { formatZodError } from './zod-error';
+import { ObservabilityConfig } from '../metrics/config';
 
 /** A non-negative decimal string such as "250" or "12.5" (no exponent, no sign). */
 export const UsdAmount = z.string().regex(/^\d+(\.\d+)?$/, 'a non-negative decimal string in USD, e.g. "250" or "12.5"');
@@ -227,6 +228,8 @@ export const SessionConfig = z
     reconcile: ReconcileConfig.default(ReconcileConfig.parse({})),
     session: z.object({ id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional() }).strict().default({}),
     gateway: GatewayConfig.optional(),
+    /** metrics server and log format (src/metrics/config.ts); the environment wins */
+    observability: ObservabilityConfig.default({}),
   })
   .strict()
   .superRefine((c, ctx) => {

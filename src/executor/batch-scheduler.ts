@@ -116,6 +116,17 @@ export class BatchScheduler {
     return (o.reduceOnly ? this.reduceOnly : this.newOrders).remove(o);
   }
 
+  /** Remove the queued new orders of one market (a market-scoped stop); the rest keep their order. */
+  dropNewOrdersIn(market: string): DroppedOrder[] {
+    const all = this.newOrders.drain();
+    const out: DroppedOrder[] = [];
+    for (const order of all) {
+      if (order.market === market) out.push({ cloid: order.cloid, market, order });
+      else this.newOrders.push(order);
+    }
+    return out;
+  }
+
   /** At most one batch: cancels first, then reduce-only, then new orders (none while HardStop holds). */
   tick(): ActionBatch | null {
     if (this.cloidCancels.length > 0) {

@@ -181,6 +181,8 @@ export class Executor {
 
     // Gate 0: HardStop
     if (!ro && d.latch.isTriggered()) return REJECTED.HardStop;
+    // ... and for one market only, after a market-scoped stop
+    if (!ro && rec.reduceOnlyBy) return REJECTED.MarketReduceOnly;
     // Gate 1: READY-TRADING
     if (!d.readiness.ready) return SKIPPED.NotReady;
     const now = d.clock();
@@ -284,6 +286,35 @@ export class Executor {
     });
     this.cancelCounts[r.status === 'Accepted' ? 'Accepted' : r.reason]++;
     return r;
+  }
+
+  /**
+   * A market-scoped stop, the hot-path half: the market takes reduce-only orders and cancels
+   * only (gate 0), its queued new orders are purged, cancels enqueued for its open orders.
+   * Idempotent; the other markets are untouched.
+   */
+  onMarketReduceOnly(coin: string, why: string): { purged: number; cancels: number } | null {
+    const rec = this.d.markets.get(coin);
+    if (!rec) return null;
+    rec.reduceOnlyBy = why;
+    const purged = this.d.scheduler.dropNewOrdersIn(coin);
+    for (const p of purged) this.cleanupDropped(p.order, 'marketReduceOnlyPurge');
+    let cancels = 0;
+    for (const o of this.d.tracker.ordersPossiblyLive()) {
+      if (o.market === coin && !o.cancelQueued) {
+        this.enqueueCancel(o);
+        cancels++;
+      }
+    }
+    return { purged: purged.length, cancels };
+  }
+
+  /** Lifts a market-scoped stop: the market trades again (the HardStop latch still applies). */
+  clearMarketReduceOnly(coin: string): boolean {
+    const rec = this.d.markets.get(coin);
+    if (!rec || !rec.reduceOnlyBy) return false;
+    rec.reduceOnlyBy = null;
+    return true;
   }
 
   /**

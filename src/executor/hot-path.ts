@@ -338,6 +338,15 @@ export function createHotPath(deps: HotPathDeps) {
       readiness.set('tradingAllowed', allowed);
     },
     hardStop,
+    /** A market-scoped stop in memory: that market reduce-only, its queue purged, its open orders cancelled now. */
+    haltMarket(coin: string, why: string): { purged: number; cancels: number } | null {
+      const r = executor.onMarketReduceOnly(coin, why);
+      if (r && r.cancels > 0) queueMicrotask(() => loop.tick());
+      return r;
+    },
+    resumeMarket(coin: string): boolean {
+      return executor.clearMarketReduceOnly(coin);
+    },
     /** Submit one signal through the gates (replay/operator/testing). */
     submitSignal(sig: unknown): ExecutionResult {
       return executor.onSignal(sig);

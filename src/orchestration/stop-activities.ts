@@ -39,7 +39,8 @@ export interface AlertRequest {
 
 export interface StopActivities {
   readVenueState(): Promise<VenueSnapshot>;
-  cancelAllOpenOrders(): Promise<CancelAllResult>;
+  /** `coins` limits it to those markets (a market-scoped stop); omitted = every open order */
+  cancelAllOpenOrders(req?: { coins?: string[] }): Promise<CancelAllResult>;
   /** reduce-only IOC orders sized from a fresh clearinghouseState; `coins` limits it to those markets */
   flattenPositions(req: { coins?: string[]; aggressionBps: number }): Promise<FlattenResult>;
   confirmFlat(): Promise<VenueSnapshot & { flat: boolean }>;

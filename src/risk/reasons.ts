@@ -50,6 +50,8 @@ export const REJECT_REASONS = [
   'MaxOrderNotional',
   /** the market already has limits.maxOpenOrdersPerMarket open orders on the account */
   'MaxOpenOrders',
+  /** the market is reduce-only after a market-scoped stop (`hlx hardstop --market`) */
+  'MarketReduceOnly',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -39,6 +39,8 @@ export interface MarketRec extends MarketMeta {
   pendFx: bigint;
   /** (absPosFx + pendFx) × markFx at 10^-16, 0 while no mark */
   notional: bigint;
+  /** set by a market-scoped stop (`hlx hardstop --market`): only reduce-only orders and cancels here until resumed; the text says why */
+  reduceOnlyBy?: string | null;
 }
 
 export interface CtxUpdate {

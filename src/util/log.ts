@@ -1,6 +1,7 @@
 /**
- * A small structured logger. One line per event: JSON when HLX_LOG_FORMAT=json (or not a TTY
- * and HLX_LOG_FORMAT unset in CI), otherwise `time level component message key=value`.
+ * A small structured logger. One line per event: with HLX_LOG_FORMAT=json (or `setLogFormat('json')`,
+ * from the session YAML's `observability.log.format`; the variable wins) one JSON object per line
+ * `{t, level, component, msg, ...fields}`; otherwise `time level component message key=value`.
  *
  * Every line passes through `redactSecrets`: anything shaped like a secp256k1 private key
  * (64 hex digits, with or without 0x) is replaced, so a key can never reach a log by accident.
@@ -41,6 +42,16 @@ export function setLogSink(sink: LogSink | undefined): void {
   globalSink = sink ?? stderrSink;
 }
 
+let configuredFormat: 'text' | 'json' | undefined;
+/** The format from a config file; HLX_LOG_FORMAT, when set, still wins. */
+export function setLogFormat(f: 'text' | 'json' | undefined): void {
+  configuredFormat = f;
+}
+function jsonLines(): boolean {
+  const env = process.env.HLX_LOG_FORMAT;
+  return (env === 'json' || env === 'text' ? env : configuredFormat) === 'json';
+}
+
 function minLevel(): LogLevel {
   const l = (process.env.HLX_LOG_LEVEL ?? 'info').toLowerCase();
   return (l in ORDER ? l : 'info') as LogLevel;
@@ -57,14 +68,23 @@ function fmtValue(v: unknown): string {
   }
 }
 
+/** One JSON object: the fixed keys cannot be overwritten by a field; a field that cannot be serialised is named, not thrown. */
+function jsonLine(level: LogLevel, component: string, msg: string, fields?: Record<string, unknown>): string {
+  const fixed = { t: new Date().toISOString(), level, component, msg };
+  const replacer = (_k: string, x: unknown) => (typeof x === 'bigint' ? x.toString() : x instanceof Error ? `${x.name}: ${x.message}` : x);
+  try {
+    return JSON.stringify({ ...fixed, ...fields, ...fixed }, replacer);
+  } catch (e) {
+    return JSON.stringify({ ...fixed, logError: `fields not serialisable: ${(e as Error).message}` });
+  }
+}
+
 export function createLogger(component: string): Logger {
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < ORDER[minLevel()]) return;
     let line: string;
-    if (process.env.HLX_LOG_FORMAT === 'json') {
-      line = JSON.stringify({ t: new Date().toISOString(), level, component, msg, ...fields }, (_k, x) =>
-        typeof x === 'bigint' ? x.toString() : x instanceof Error ? `${x.name}: ${x.message}` : x,
-      );
+    if (jsonLines()) {
+      line = jsonLine(level, component, msg, fields);
     } else {
       const kv = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${fmtValue(v)}`).join('') : '';
       line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${component} ${msg}${kv}`;

@@ -8,7 +8,9 @@ import { loadSessionConfig } from '../../src/config/session';
 import { durationMs } from '../../src/config/temporal';
 import { STOPPED_PHASES } from '../../src/orchestration/session-machine';
 import { writeStatusFile } from '../../src/state/status-file';
-import { createLogger } from '../../src/util/log';
+import { attachHotPathMetrics, prepareWorkerMetrics } from '../../src/metrics/worker';
+import { resolveMetricsSettings } from '../../src/metrics/config';
+import { createLogger, setLogFormat } from '../../src/util/log';
 import { connectTemporal } from '../session-client';
 import { startHotPathWorker, type HotPathWorker } from '../hotpath-worker';
 
@@ -23,13 +25,15 @@ export interface RunHotPathProcessOptions {
 /** Resolves with the process exit code. */
 export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<number> {
   const log = createLogger('hotpath-worker');
+  const cfg = loadSessionConfig(o.configFile);
+  setLogFormat(cfg.observability.log?.format);
+  const metrics = await prepareWorkerMetrics(resolveMetricsSettings(cfg.observability.metrics), log);
   // our own signal handling (temporal.md §5.4): the SDK must not stop polling before the flatten
   try {
-    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN'), ...(metrics.telemetryOptions ? { telemetryOptions: metrics.telemetryOptions } : {}) });
   } catch {
     /* already installed in this process (tests) */
   }
-  const cfg = loadSessionConfig(o.configFile);
   const t = await connectTemporal({ native: true });
   const { createVenueClient, createWireFor } = await import('../venue-port');
   const venue = createVenueClient(cfg);
@@ -45,6 +49,8 @@ export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<nu
     wire,
     log,
   });
+  const detachMetrics = attachHotPathMetrics(metrics.registry, w, venue);
+  const metricsServer = await metrics.serve(log);
   const stopWaitMs = o.stopWaitMs ?? Math.max(30_000, durationMs(t.yaml.worker.shutdownGraceTime));
   const stop = operatorStop(w, stopWaitMs, log);
   process.on('SIGINT', stop.onSignal);
@@ -64,6 +70,8 @@ export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<nu
   clearInterval(statusTimer);
   writeStatus();
   await w.shutdown();
+  detachMetrics();
+  await metricsServer?.close();
   await t.close();
   process.off('SIGINT', stop.onSignal);
   process.off('SIGTERM', stop.onSignal);

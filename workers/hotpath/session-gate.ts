@@ -6,6 +6,7 @@
  * closed). A resume by an operator after this hot path stopped is seen here and rebuilds it.
  */
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { syncMarketHalts } from '../../src/orchestration/market-stop';
 import { mayTrade, STOPPED_PHASES, STOPPING_PHASES } from '../../src/orchestration/session-machine';
 import type { Logger } from '../../src/util/log';
 import { hotPathNotReadySignal, hotPathReadyUpdate, stateQuery, type SessionPhase, type SessionState } from '../../workflows/messages';
@@ -24,6 +25,8 @@ export interface SessionGateDeps {
   holder: HotPathHolder;
   hostId: string;
   hotPathTaskQueue: string;
+  /** the session's markets (market-scoped stops are followed for these) */
+  markets: readonly string[];
   pending: PendingCalls;
   log: Logger;
   clock: () => number;
@@ -115,6 +118,9 @@ export class SessionGate {
       return;
     }
     const hp = holder.current;
+    // market-scoped stops: the session's reduce-only markets, halted here too (after a restart as well)
+    const m = syncMarketHalts(hp, s, this.d.markets);
+    if (m.halted.length || m.resumed.length) log.warn('market stops applied from the session', m);
     const allowed = mayTrade(s.phase) && !latch.isTriggered() && !this.needReport;
     if (hp.readiness.tradingAllowed !== allowed) {
       log.info(allowed ? 'session READY_TRADING: trading allowed' : 'trading not allowed by the session', { phase: s.phase });
