@@ -24,7 +24,8 @@ import type { HotPath } from '../src/executor/hot-path';
 import type { WirePort } from '../src/executor/ports';
 import type { VenueClient } from '../src/exchange/hyperliquid/venue-client';
 import { SESSION_WORKFLOW_TYPE } from '../src/orchestration/ids';
-import type { HardStopReason, HardStopRecord } from '../src/risk/reasons';
+import { isHardStopReason, type HardStopReason, type HardStopRecord } from '../src/risk/reasons';
+import { HardStopJournal, type JournalEntry } from '../src/state/hardstop-journal';
 import type { MarketMeta } from '../src/state/market-state';
 import { createLogger, type Logger } from '../src/util/log';
 import type { SessionPhase, SessionState, TradingSessionInput } from '../workflows/messages';
@@ -55,6 +56,8 @@ export interface StartHotPathWorkerOptions {
   temporalStaleMs?: number;
   log?: Logger;
   clock?: () => number;
+  /** root of the session state directories (default HLX_STATE_DIR or .run/state) */
+  stateDir?: string;
 }
 
 export interface HotPathWorker {
@@ -72,6 +75,8 @@ export interface HotPathWorker {
   waitForPhase(phases: readonly SessionPhase[], timeoutMs: number): Promise<SessionState | null>;
   /** Resolves when the Temporal worker stopped (after shutdown()). */
   readonly finished: Promise<void>;
+  /** the HardStop journal of this session: what is owed to Temporal survives this process */
+  readonly journal: HardStopJournal;
   shutdown(): Promise<void>;
 }
 
@@ -96,7 +101,18 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   const handle = client.workflow.getHandle(id.sessionId);
   const pending = new PendingCalls(log);
   let closed = false;
-  const ports = createSessionPorts({ ...link, config: cfg, log, pending, closed: () => closed });
+  // the journal first: a HardStop an earlier process raised and Temporal never acknowledged
+  const journal = opts.stateDir ? new HardStopJournal(id.sessionId, opts.stateDir) : new HardStopJournal(id.sessionId);
+  const owed = journal.pending();
+  const { delivery, ...ports } = createSessionPorts({ ...link, config: cfg, log, pending, closed: () => closed, journal });
+  if (owed.length > 0) {
+    log.error('unacknowledged HardStop in the journal: this hot path starts latched and delivers it before anything else', {
+      journal: journal.file,
+      reasons: owed.map((e) => e.reason).join(','),
+    });
+  }
+  // delivered before the session is asked anything (the gate starts polling only after this)
+  const owedDelivered = Promise.all(owed.map((e) => delivery.deliver(e))).then((oks) => oks.every(Boolean));
 
   // the session workflow exists from now on (an operator can stop it by id even before the venue
   // is up); best effort: the ready report starts it too, and Temporal may be down
@@ -109,7 +125,8 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   // ---- the venue: meta → markets → the hot path ----
   await venue.connect();
   const markets = marketsFromMeta(await venue.meta(), cfg.markets);
-  const holder = new HotPathHolder(() => ({
+  const holder = new HotPathHolder(
+    () => ({
     config: cfg,
     markets,
     wire: opts.wire,
@@ -117,7 +134,10 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     ...ports,
     clock,
     onError: (where, e) => log.error('hot path error', { where, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
-  }));
+    }),
+    (h) => h.latch.onTrigger((rec) => delivery.onLatched(rec)),
+  );
+  if (owed.length > 0) latchFromJournal(holder.current, owed[0], delivery);
 
   // ---- the session's word, and the feeds that feed the current hot path ----
   let sync: VenueSync | undefined;
@@ -167,7 +187,16 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     finished = worker.run().catch((e) => log.error('Temporal worker stopped with an error', { error: (e as Error).message }));
   }
 
-  gate.start();
+  // nothing is asked of the session (and so nothing can be allowed to trade) before what the
+  // journal owed is delivered; a latched hot path runs meanwhile (it cancels, never opens)
+  if (owed.length === 0) gate.start();
+  else
+    void owedDelivered.then((ok) => {
+      if (ok && !closed) {
+        log.warn('journalled HardStop delivered to the session workflow', { journal: journal.file });
+        gate.start();
+      }
+    });
   holder.current.start();
   log.info('hot-path worker started', { sessionId: id.sessionId, taskQueue: id.hotPathTaskQueue, markets: cfg.markets.join(','), hostId });
 
@@ -185,6 +214,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     get finished() {
       return finished;
     },
+    journal,
     shutdown(): Promise<void> {
       shutdownP ??= (async () => {
         closed = true;
@@ -197,11 +227,36 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
         await finished;
         feed.stop();
         await venue.close().catch(() => {});
+        reportOwed(journal, log);
         log.info('hot-path worker stopped', { sessionId: id.sessionId });
       })();
       return shutdownP;
     },
   };
+}
+
+/** The journal's HardStop latches a hot path built in a new process (no second journal entry, no second signal). */
+function latchFromJournal(hp: HotPath, e: JournalEntry, delivery: { alreadyJournalled: (fn: () => void) => void }): void {
+  const reason: HardStopReason = isHardStopReason(e.reason) ? e.reason : 'Operator';
+  delivery.alreadyJournalled(() => hp.latch.trigger(reason, e.source));
+  hp.executor.onHardStop(reason);
+}
+
+/** Shutdown never drops a HardStop silently: what is still owed is named, with the journal's path. */
+export function reportOwed(journal: HardStopJournal, log: Logger): void {
+  let left: JournalEntry[] = [];
+  try {
+    left = journal.pending();
+  } catch (e) {
+    log.error('HardStop journal unreadable at shutdown', { journal: journal.file, error: (e as Error).message });
+    return;
+  }
+  if (left.length > 0) {
+    log.error(`${left.length} HardStop(s) NOT acknowledged by Temporal: kept in the journal, delivered at the next start`, {
+      journal: journal.file,
+      reasons: left.map((x) => `${x.reason}/${x.source}`).join(','),
+    });
+  }
 }
 
 if (require.main === module) {

@@ -17,6 +17,8 @@ export interface HardStopRequest {
   reason: string;
   source: string;
   details?: Record<string, unknown>;
+  /** the hot path's journal entry (#11): a re-delivered entry is recognised and not acted on twice */
+  journalId?: string;
 }
 
 /**
@@ -103,6 +105,9 @@ export interface SessionState {
   /** how many times this session continued-as-new */
   generation: number;
   updatedAt: number;
+  // ---- #11 durability ----
+  /** ids of the hot path's journalled HardStops already received (capped) */
+  journalIds?: string[];
 }
 
 /** Options of the stop sequence; every field has a default (src/orchestration/stop-plan.ts). */

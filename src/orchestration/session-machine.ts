@@ -85,6 +85,9 @@ export interface HardStopDecision {
  * STOP_FAILED a new HardStop is the operator's way to try the stop again.
  */
 export function onHardStop(state: SessionState, req: HardStopRequest, now: number): HardStopDecision {
+  // #11: a journal entry delivered twice (the process died between Temporal's ack and the journal's) counts once
+  if (isRedelivered(state, req)) return { state, startStop: false };
+  state = rememberJournalId(state, req);
   const entry: HardStopEntry = {
     reason: normaliseReason(req?.reason),
     source: typeof req?.source === 'string' && req.source !== '' ? req.source : 'unknown',
@@ -284,4 +287,17 @@ export function sessionDetailsMarkdown(state: SessionState): string {
   }
   if (state.laterHardStops.length > 0) lines.push('', `Later HardStops recorded: ${state.laterHardStops.length}`);
   return lines.join('\n');
+}
+
+// ---- #11 durability: the HardStop journal's ids ----
+
+export const KEEP_JOURNAL_IDS = 50;
+
+function isRedelivered(state: SessionState, req: HardStopRequest): boolean {
+  return typeof req?.journalId === 'string' && (state.journalIds ?? []).includes(req.journalId);
+}
+
+function rememberJournalId(state: SessionState, req: HardStopRequest): SessionState {
+  if (typeof req?.journalId !== 'string') return state;
+  return { ...state, journalIds: tail([...(state.journalIds ?? []), req.journalId], KEEP_JOURNAL_IDS) };
 }
