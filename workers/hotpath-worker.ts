@@ -34,6 +34,9 @@ import { PendingCalls } from './hotpath/pending-calls';
 import { SessionGate } from './hotpath/session-gate';
 import { createSessionPorts, type SessionLink } from './hotpath/session-ports';
 import { VenueSync } from './hotpath/venue-sync';
+import { DeadManSwitch, type DeadManStatus } from './hotpath/dead-man-switch';
+import { HotPathLeaseHolder, type LeaseStatus } from './hotpath/lease';
+import { RiskCheckpointer } from './hotpath/risk-checkpoint';
 import { sessionIdentity, sessionInput, taskQueuesFrom, type TaskQueues } from './session-client';
 
 export { kickOnHardStop } from './hotpath/hot-path-holder';
@@ -58,6 +61,8 @@ export interface StartHotPathWorkerOptions {
   clock?: () => number;
   /** root of the session state directories (default HLX_STATE_DIR or .run/state) */
   stateDir?: string;
+  /** arm the venue's scheduled cancel (default true; the venue refuses it below $1M volume) */
+  deadManSwitch?: boolean;
 }
 
 export interface HotPathWorker {
@@ -77,6 +82,13 @@ export interface HotPathWorker {
   readonly finished: Promise<void>;
   /** the HardStop journal of this session: what is owed to Temporal survives this process */
   readonly journal: HardStopJournal;
+  /** the fatal failure of this process, if one happened (its Temporal worker failed, an uncaught error) */
+  failure(): Error | null;
+  /** A fatal failure: HardStop(HotPathLost) latched and journalled; the process must then exit non-zero. */
+  fatal(where: string, e: unknown): void;
+  /** the session's lease on this hot path, and the venue's scheduled cancel (`hlx session status`) */
+  lease(): LeaseStatus;
+  deadMan(): DeadManStatus | null;
   shutdown(): Promise<void>;
 }
 
@@ -122,10 +134,21 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       .then(() => log.info('session workflow running', { sessionId: id.sessionId })),
   );
 
+  // ---- #11: the risk counters (restored into every hot path built) and the lease ----
+  const checkpointer = new RiskCheckpointer({
+    sessionId: id.sessionId,
+    ...(opts.stateDir ? { stateRoot: opts.stateDir } : {}),
+    monitor: () => holder.current.riskMonitor,
+    handle,
+    intervalMs: cfg.risk.checkpointIntervalMs,
+    log,
+  });
+  const lease = new HotPathLeaseHolder({ client, log, clock, latch: (why) => holder.current.hardStop('HotPathLost', 'lease', { why }) });
+
   // ---- the venue: meta → markets → the hot path ----
   await venue.connect();
   const markets = marketsFromMeta(await venue.meta(), cfg.markets);
-  const holder = new HotPathHolder(
+  const holder: HotPathHolder = new HotPathHolder(
     () => ({
     config: cfg,
     markets,
@@ -134,8 +157,13 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     ...ports,
     clock,
     onError: (where, e) => log.error('hot path error', { where, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
+      onRiskChange: () => checkpointer.onChange(),
     }),
-    (h) => h.latch.onTrigger((rec) => delivery.onLatched(rec)),
+    (h) => {
+      h.latch.onTrigger((rec) => delivery.onLatched(rec));
+      // before any event reaches it: the counters of this session so far
+      checkpointer.restoreLocal(h.riskMonitor);
+    },
   );
   if (owed.length > 0) latchFromJournal(holder.current, owed[0], delivery);
 
@@ -152,6 +180,8 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     clock,
     phasePollMs: opts.phasePollMs ?? 500,
     temporalStaleMs: opts.temporalStaleMs ?? 5_000,
+    leaseMs: cfg.risk.hotPathLeaseMs,
+    onSessionState: (s) => checkpointer.restoreFromSession(s),
     onResumed: () => {
       const hp = holder.rebuild();
       hp.onSocketState({ up: venue.socketUp(), at: clock() });
@@ -176,15 +206,21 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   // ---- the Temporal worker on this session's own queue ----
   let worker: Worker | undefined;
   let finished: Promise<void> = Promise.resolve();
+  let failure: Error | null = null;
   if (opts.connection) {
     worker = await Worker.create({
       connection: opts.connection,
       namespace: opts.namespace ?? 'default',
       taskQueue: id.hotPathTaskQueue,
-      activities: createHotPathActivities(() => holder.current, id.sessionId),
+      activities: createHotPathActivities(() => holder.current, id.sessionId, lease),
       shutdownGraceTime: durationMs(yaml.worker.shutdownGraceTime),
     });
-    finished = worker.run().catch((e) => log.error('Temporal worker stopped with an error', { error: (e as Error).message }));
+    finished = worker.run().catch((e) => {
+      // the hot path can no longer be reached by its stop sequence nor hold its lease: fail closed
+      failure = e instanceof Error ? e : new Error(String(e));
+      log.error('Temporal worker stopped with an error: HardStop(HotPathLost), journalled', { error: failure.message });
+      if (!closed) holder.current.hardStop('HotPathLost', 'temporal-worker', { error: failure.message });
+    });
   }
 
   // nothing is asked of the session (and so nothing can be allowed to trade) before what the
@@ -198,6 +234,20 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       }
     });
   holder.current.start();
+  const deadMan =
+    opts.deadManSwitch === false
+      ? null
+      : new DeadManSwitch({
+          sessionId: id.sessionId,
+          ...(opts.stateDir ? { stateRoot: opts.stateDir } : {}),
+          wire: opts.wire,
+          transport: venue,
+          log,
+          clock,
+          leadMs: Math.max(10_000, 2 * cfg.risk.hotPathLeaseMs),
+          rearmMs: Math.max(2_000, Math.floor(cfg.risk.hotPathLeaseMs / 2)),
+        });
+  deadMan?.start();
   log.info('hot-path worker started', { sessionId: id.sessionId, taskQueue: id.hotPathTaskQueue, markets: cfg.markets.join(','), hostId });
 
   let shutdownP: Promise<void> | null = null;
@@ -215,10 +265,22 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       return finished;
     },
     journal,
+    failure: () => failure,
+    lease: () => lease.status(),
+    deadMan: () => deadMan?.status() ?? null,
+    fatal(where: string, e: unknown): void {
+      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      failure ??= new Error(`${where}: ${error}`);
+      holder.current.hardStop('HotPathLost', where, { error });
+    },
     shutdown(): Promise<void> {
       shutdownP ??= (async () => {
         closed = true;
+        // a planned shutdown: the lease is handed back (the session must not take it for a death)
+        lease.release('shutdown');
         holder.current.stop();
+        const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, 3_000))]);
+        await Promise.all([bounded(checkpointer.close()), deadMan ? bounded(deadMan.stop()) : Promise.resolve()]);
         const gateStopped = gate.stop('shutting down', 3_000);
         // bounded: an unreachable Temporal must not hold the shutdown up
         await pending.drain(3_000);

@@ -47,6 +47,8 @@ export interface HotPathDeps {
   onError?: (where: string, e: unknown) => void;
   /** called once per ExecutionEvent, after the RiskMonitor was given it */
   onEvent?: (ev: ExecutionEvent) => void;
+  /** the RiskMonitor's durable counters changed (#11: checkpointed by the worker) */
+  onRiskChange?: () => void;
 }
 
 export interface HotPathStatus {
@@ -137,6 +139,7 @@ export function createHotPath(deps: HotPathDeps) {
     checkpointPort: deps.checkpointPort,
     schedule,
     onError: (e) => onError('riskMonitor', e),
+    onChange: deps.onRiskChange,
   });
   const loop = new ExecutorLoop({
     scheduler,

@@ -12,6 +12,8 @@ export const HARD_STOP_REASONS = [
   'SocketDisconnected',
   'NoGo',
   'Operator',
+  /** #11: the hot path is gone or cut off (its lease ran out, its Temporal worker failed, a fatal error) */
+  'HotPathLost',
 ] as const;
 export type HardStopReason = (typeof HARD_STOP_REASONS)[number];
 

@@ -2,6 +2,11 @@
  * The hot-path process: `hlx worker hotpath --config FILE` / `hlx session start --config FILE`.
  * Runs the hot-path worker until a signal: the first SIGINT/SIGTERM = HardStop(Operator) and a
  * bounded wait for flat, the second = exit now. Writes the status file the operator CLI reads.
+ *
+ * Exit codes a supervisor can trust (deploy/systemd/): 0 = stopped on request and flat (or
+ * nothing to flatten); 1 = stopped on request but not confirmed flat in time / STOP_FAILED;
+ * 70 = a fatal failure (the Temporal worker failed, an uncaught error): HardStop(HotPathLost) is
+ * latched and journalled first, so a restart delivers it; 130 = a second Ctrl+C.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadSessionConfig } from '../../src/config/session';
@@ -10,7 +15,12 @@ import { STOPPED_PHASES } from '../../src/orchestration/session-machine';
 import { writeStatusFile } from '../../src/state/status-file';
 import { createLogger } from '../../src/util/log';
 import { connectTemporal } from '../session-client';
-import { startHotPathWorker, type HotPathWorker } from '../hotpath-worker';
+import { reportOwed, startHotPathWorker, type HotPathWorker } from '../hotpath-worker';
+
+/** EX_SOFTWARE: a fatal failure inside the process (restart it: the journal carries the HardStop) */
+export const EXIT_FATAL = 70;
+export const EXIT_NOT_FLAT = 1;
+export const EXIT_SECOND_SIGNAL = 130;
 
 export interface RunHotPathProcessOptions {
   configFile: string;
@@ -49,10 +59,23 @@ export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<nu
   const stop = operatorStop(w, stopWaitMs, log);
   process.on('SIGINT', stop.onSignal);
   process.on('SIGTERM', stop.onSignal);
+  // a fatal error anywhere: latch + journal synchronously, then a bounded shutdown and a non-zero exit
+  let fatalDone!: () => void;
+  const fatalP = new Promise<void>((r) => (fatalDone = r));
+  const onFatal = (e: unknown) => {
+    log.error('fatal error in the hot-path process: HardStop(HotPathLost), exiting non-zero', { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    w.fatal('uncaught-error', e);
+    fatalDone();
+  };
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
   // the status the operator CLI shows (`hlx session status`), refreshed every second on this machine
   const writeStatus = () => {
     try {
-      writeStatusFile(w.sessionId, JSON.parse(JSON.stringify({ ...w.hotPath().status(), sessionId: w.sessionId, pid: process.pid, at: Date.now() })));
+      writeStatusFile(
+        w.sessionId,
+        JSON.parse(JSON.stringify({ ...w.hotPath().status(), lease: w.lease(), deadMan: w.deadMan(), sessionId: w.sessionId, pid: process.pid, at: Date.now() })),
+      );
     } catch (e) {
       log.debug('status file not written', { error: (e as Error).message });
     }
@@ -60,13 +83,16 @@ export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<nu
   writeStatus();
   const statusTimer = setInterval(writeStatus, 1_000);
   await o.onStarted?.(w);
-  await Promise.race([stop.done, w.finished]);
+  await Promise.race([stop.done, w.finished, fatalP]);
   clearInterval(statusTimer);
   writeStatus();
   await w.shutdown();
   await t.close();
   process.off('SIGINT', stop.onSignal);
   process.off('SIGTERM', stop.onSignal);
+  process.off('uncaughtException', onFatal);
+  process.off('unhandledRejection', onFatal);
+  if (w.failure()) return EXIT_FATAL;
   return stop.exitCode();
 }
 
@@ -87,7 +113,8 @@ function operatorStop(w: HotPathWorker, stopWaitMs: number, log: ReturnType<type
     signals++;
     if (signals > 1) {
       log.error('second signal: exiting now without waiting for flat', { signal: sig });
-      process.exit(130);
+      reportOwed(w.journal, log);
+      process.exit(EXIT_SECOND_SIGNAL);
     }
     log.warn('stop requested: HardStop(Operator) and waiting for flat (press Ctrl+C again to exit at once)', { signal: sig, waitMs: stopWaitMs });
     w.hardStop('Operator', 'ctrl-c');
@@ -95,10 +122,10 @@ function operatorStop(w: HotPathWorker, stopWaitMs: number, log: ReturnType<type
       const s = await w.waitForPhase(STOPPED_PHASES, stopWaitMs);
       if (!s) {
         log.error('the session did not reach STOPPED_FLAT in time; the stop sequence goes on in Temporal', { waitedMs: stopWaitMs });
-        exitCode = 1;
+        exitCode = EXIT_NOT_FLAT;
       } else if (s.phase === 'STOP_FAILED') {
         log.error('the stop sequence FAILED: positions may remain', { positions: s.positions });
-        exitCode = 1;
+        exitCode = EXIT_NOT_FLAT;
       } else {
         log.info('session stopped flat', { phase: s.phase });
       }
