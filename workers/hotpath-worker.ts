@@ -63,6 +63,11 @@ export interface StartHotPathWorkerOptions {
   stateDir?: string;
   /** arm the venue's scheduled cancel (default true; the venue refuses it below $1M volume) */
   deadManSwitch?: boolean;
+  /**
+   * Fault injection for the exit-code tests (HLX_FAULT_INJECT, workers/hotpath/process.ts): the
+   * Temporal worker is made to stop underneath the hot path this long after the start, ms.
+   */
+  faultStopTemporalWorkerAfterMs?: number;
 }
 
 export interface HotPathWorker {
@@ -215,12 +220,29 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       activities: createHotPathActivities(() => holder.current, id.sessionId, lease),
       shutdownGraceTime: durationMs(yaml.worker.shutdownGraceTime),
     });
-    finished = worker.run().catch((e) => {
-      // the hot path can no longer be reached by its stop sequence nor hold its lease: fail closed
-      failure = e instanceof Error ? e : new Error(String(e));
-      log.error('Temporal worker stopped with an error: HardStop(HotPathLost), journalled', { error: failure.message });
-      if (!closed) holder.current.hardStop('HotPathLost', 'temporal-worker', { error: failure.message });
-    });
+    // the hot path can no longer be reached by its stop sequence nor hold its lease: a Temporal
+    // worker that fails, or stops while nobody asked it to, is fatal (fail closed)
+    const workerFailed = (e: Error) => {
+      failure = e;
+      log.error('Temporal worker stopped underneath the hot path: HardStop(HotPathLost), journalled', { error: e.message });
+      holder.current.hardStop('HotPathLost', 'temporal-worker', { error: e.message });
+    };
+    finished = worker.run().then(
+      () => {
+        if (!closed) workerFailed(new Error('the Temporal worker stopped on its own'));
+      },
+      (e) => {
+        if (!closed) workerFailed(e instanceof Error ? e : new Error(String(e)));
+        else log.error('Temporal worker stopped with an error during shutdown', { error: (e as Error).message });
+      },
+    );
+    if (opts.faultStopTemporalWorkerAfterMs !== undefined) {
+      const w = worker;
+      setTimeout(() => {
+        log.warn('fault injection: stopping the Temporal worker underneath the hot path');
+        if (w.getState() === 'RUNNING') w.shutdown();
+      }, opts.faultStopTemporalWorkerAfterMs).unref();
+    }
   }
 
   // nothing is asked of the session (and so nothing can be allowed to trade) before what the

@@ -9,6 +9,7 @@
  * latched and journalled first, so a restart delivers it; 130 = a second Ctrl+C.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { z } from 'zod';
 import { loadSessionConfig } from '../../src/config/session';
 import { durationMs } from '../../src/config/temporal';
 import { STOPPED_PHASES } from '../../src/orchestration/session-machine';
@@ -30,6 +31,19 @@ export interface RunHotPathProcessOptions {
   onStarted?: (w: HotPathWorker) => void | Promise<void>;
 }
 
+/**
+ * HLX_FAULT_INJECT (tests of the exit-code contract only): `temporal-worker-stop:<ms>` stops the
+ * Temporal worker underneath the hot path; `uncaught:<ms>` throws an uncaught error.
+ */
+const FaultEnv = z
+  .string()
+  .regex(/^(temporal-worker-stop|uncaught):\d+$/, 'HLX_FAULT_INJECT: temporal-worker-stop:<ms> or uncaught:<ms>')
+  .transform((v) => {
+    const [kind, ms] = v.split(':');
+    return { kind: kind as 'temporal-worker-stop' | 'uncaught', ms: Number(ms) };
+  })
+  .optional();
+
 /** Resolves with the process exit code. */
 export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<number> {
   const log = createLogger('hotpath-worker');
@@ -40,6 +54,9 @@ export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<nu
     /* already installed in this process (tests) */
   }
   const cfg = loadSessionConfig(o.configFile);
+  const faultParsed = FaultEnv.safeParse(process.env.HLX_FAULT_INJECT || undefined);
+  if (!faultParsed.success) throw new Error(faultParsed.error.issues[0].message);
+  const fault = faultParsed.data;
   const t = await connectTemporal({ native: true });
   const { createVenueClient, createWireFor } = await import('../venue-port');
   const venue = createVenueClient(cfg);
@@ -54,7 +71,13 @@ export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<nu
     venue,
     wire,
     log,
+    ...(fault?.kind === 'temporal-worker-stop' ? { faultStopTemporalWorkerAfterMs: fault.ms } : {}),
   });
+  if (fault?.kind === 'uncaught') {
+    setTimeout(() => {
+      throw new Error('fault injection: an uncaught error in the hot-path process');
+    }, fault.ms).unref();
+  }
   const stopWaitMs = o.stopWaitMs ?? Math.max(30_000, durationMs(t.yaml.worker.shutdownGraceTime));
   const stop = operatorStop(w, stopWaitMs, log);
   process.on('SIGINT', stop.onSignal);
