@@ -38,6 +38,7 @@ import { DeadManSwitch, type DeadManStatus } from './hotpath/dead-man-switch';
 import { HotPathLeaseHolder, type LeaseStatus } from './hotpath/lease';
 import { RiskCheckpointer } from './hotpath/risk-checkpoint';
 import { sessionIdentity, sessionInput, taskQueuesFrom, type TaskQueues } from './session-client';
+import { workerOptions } from './worker-options';
 
 export { kickOnHardStop } from './hotpath/hot-path-holder';
 
@@ -218,7 +219,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       namespace: opts.namespace ?? 'default',
       taskQueue: id.hotPathTaskQueue,
       activities: createHotPathActivities(() => holder.current, id.sessionId, lease),
-      shutdownGraceTime: durationMs(yaml.worker.shutdownGraceTime),
+      ...workerOptions('hotpath', { settings: yaml.worker }),
     });
     // the hot path can no longer be reached by its stop sequence nor hold its lease: a Temporal
     // worker that fails, or stops while nobody asked it to, is fatal (fail closed)
