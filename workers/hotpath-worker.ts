@@ -186,7 +186,8 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     clock,
     phasePollMs: opts.phasePollMs ?? 500,
     temporalStaleMs: opts.temporalStaleMs ?? 5_000,
-    leaseMs: cfg.risk.hotPathLeaseMs,
+    // a lease needs this process's Temporal worker to hold it (none in tests of the hot path alone)
+    ...(opts.connection ? { leaseMs: cfg.risk.hotPathLeaseMs } : {}),
     onSessionState: (s) => checkpointer.restoreFromSession(s),
     onResumed: () => {
       const hp = holder.rebuild();
