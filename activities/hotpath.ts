@@ -50,7 +50,17 @@ export interface LeasePort {
   ended(): void;
 }
 
-export function createHotPathActivities(getHotPath: () => HotPathHandle, sessionId: string, lease?: LeasePort) {
+export interface HotPathActivityOptions {
+  lease?: LeasePort;
+  /**
+   * Runs a latch trigger that came from the workflow: it is durable in Temporal already, so the
+   * hot path's HardStop journal must not keep it as owed (workers/hotpath/session-ports.ts).
+   */
+  fromWorkflow?: (trigger: () => void) => void;
+}
+
+export function createHotPathActivities(getHotPath: () => HotPathHandle, sessionId: string, o: HotPathActivityOptions = {}) {
+  const lease = o.lease;
   return {
     /**
      * #11 the dead-man lease: runs as long as the session holds it, heartbeating several times per
@@ -86,7 +96,10 @@ export function createHotPathActivities(getHotPath: () => HotPathHandle, session
     async engageHotPathLatch(input: EngageLatchInput): Promise<EngageLatchResult> {
       const hp = getHotPath();
       const reason: HardStopReason = isHardStopReason(input.reason) ? input.reason : 'Operator';
-      const firstTrigger = hp.latch.trigger(reason, typeof input.source === 'string' ? input.source : 'workflow');
+      let firstTrigger = false;
+      const trigger = () => void (firstTrigger = hp.latch.trigger(reason, typeof input.source === 'string' ? input.source : 'workflow'));
+      if (o.fromWorkflow) o.fromWorkflow(trigger);
+      else trigger();
       const { cancels } = hp.executor.onHardStop(reason);
       return { engaged: hp.latch.isTriggered(), firstTrigger, cancelsEnqueued: cancels };
     },

@@ -219,7 +219,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       connection: opts.connection,
       namespace: opts.namespace ?? 'default',
       taskQueue: id.hotPathTaskQueue,
-      activities: createHotPathActivities(() => holder.current, id.sessionId, lease),
+      activities: createHotPathActivities(() => holder.current, id.sessionId, { lease, fromWorkflow: (t) => delivery.alreadyJournalled(t) }),
       ...workerOptions('hotpath', { settings: yaml.worker }),
     });
     // the hot path can no longer be reached by its stop sequence nor hold its lease: a Temporal

@@ -239,9 +239,9 @@ export class RiskMonitor {
   }
 
   /**
-   * Takes the counters of a checkpoint newer than what this monitor holds (restart, resume), then
-   * checks the limits at once: a session past its loss limits stops again before it trades.
-   * Returns false when the copy was not newer (nothing changed).
+   * Takes the counters of a checkpoint newer than what this monitor holds (restart, resume).
+   * Returns false when the copy was not newer (nothing changed). The limits are checked by
+   * `checkLimits()` once every copy and the operator's streak resets are in (before trading).
    */
   restore(s: RiskSnapshot): boolean {
     if (!s || s.v !== 1 || s.seq <= this.seq) return false;
@@ -255,7 +255,6 @@ export class RiskMonitor {
     for (const k of s.recentFills) this.seenFills.add(k);
     for (const k of s.recentTrades) this.seenTrades.add(k);
     this.streakResets = Math.max(this.streakResets, s.streakResets);
-    this.checkLimits();
     return true;
   }
 
@@ -270,7 +269,8 @@ export class RiskMonitor {
     this.publishChange();
   }
 
-  private checkLimits(): void {
+  /** Restored counters past a limit stop the session again at once (cumulative loss never resets). */
+  checkLimits(): void {
     if (this.pnl.lte(this.maxLoss.neg())) {
       this.fire('CumulativeLoss', { pnlCumulativeUsd: this.pnl.toString(), limitUsd: this.d.thresholds.maxCumulativeLossUsd, restored: true });
     } else if (this.consecutive >= this.d.thresholds.maxConsecutiveLosses) {

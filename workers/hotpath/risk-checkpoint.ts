@@ -59,6 +59,8 @@ export class RiskCheckpointer {
     const m = this.d.monitor();
     if (s.risk && m.restore(s.risk)) this.d.log.warn('risk counters restored from the session workflow', this.describe(s.risk));
     if (typeof s.riskStreakResets === 'number') m.applyStreakResets(s.riskStreakResets);
+    // every copy and reset is in: a session past a limit stops again before it may trade
+    m.checkLimits();
   }
 
   /** The monitor's onChange: local write soon, workflow signal batched. */

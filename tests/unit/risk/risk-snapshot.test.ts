@@ -74,12 +74,14 @@ test('the Go/No-Go window carries over: the checkpoint at 4 trades falls after t
   expect(b.verdicts).toEqual([expect.objectContaining({ checkpoint: 4, figures: expect.objectContaining({ closedTrades: 4 }) })]);
 });
 
-test('restored past a limit: the limit fires at once, before any trading', () => {
+test('restored past a limit: the limit fires once checked (before any trading)', () => {
   const a = monitor();
   a.feed([{ type: 'filled', at: 1, coin: 'BTC', oid: 1, tid: tid++, side: 'B', px: '100', sz: '1', fee: '0', closedPnl: '-9.5' }]);
   const snap = { ...a.rm.snapshot(), pnlCumulativeUsd: '-10' };
   const b = monitor();
   b.rm.restore(snap);
+  b.rm.applyStreakResets(1); // an operator's streak reset does not touch the cumulative loss
+  b.rm.checkLimits();
   expect(b.latch.record()?.reason).toBe('CumulativeLoss');
 });
 
@@ -96,4 +98,19 @@ test('an older copy does not overwrite newer counters; a streak reset applies on
   expect(a.rm.snapshot().streakResets).toBe(1);
   expect(newerSnapshot(old, a.rm.snapshot())).toEqual(a.rm.snapshot());
   expect(newerSnapshot(null, undefined)).toBeNull();
+});
+
+test('a streak at its limit, reset by the operator before the limits are checked, does not stop the resumed session', () => {
+  const a = monitor();
+  a.feed([...lossTrade('r1'), ...lossTrade('r2'), ...lossTrade('r3')]);
+  expect(a.latch.record()?.reason).toBe('ConsecutiveLosses');
+  const b = monitor();
+  b.rm.restore(a.rm.snapshot());
+  b.rm.applyStreakResets(1);
+  b.rm.checkLimits();
+  expect(b.latch.isTriggered()).toBe(false);
+  const c = monitor();
+  c.rm.restore(a.rm.snapshot());
+  c.rm.checkLimits();
+  expect(c.latch.record()?.reason).toBe('ConsecutiveLosses');
 });
