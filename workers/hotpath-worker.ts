@@ -300,8 +300,9 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     shutdown(): Promise<void> {
       shutdownP ??= (async () => {
         closed = true;
-        // a planned shutdown: the lease is handed back (the session must not take it for a death)
-        lease.release('shutdown');
+        // a planned shutdown hands the lease back (the session must not take it for a death); after a
+        // fatal failure it is left to run out, so the session stops on its own as well
+        if (!failure) lease.release('shutdown');
         holder.current.stop();
         const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, 3_000))]);
         await Promise.all([bounded(checkpointer.close()), deadMan ? bounded(deadMan.stop()) : Promise.resolve()]);
