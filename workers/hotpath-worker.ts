@@ -156,13 +156,13 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   const markets = marketsFromMeta(await venue.meta(), cfg.markets);
   const holder: HotPathHolder = new HotPathHolder(
     () => ({
-    config: cfg,
-    markets,
-    wire: opts.wire,
-    transport: venue,
-    ...ports,
-    clock,
-    onError: (where, e) => log.error('hot path error', { where, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
+      config: cfg,
+      markets,
+      wire: opts.wire,
+      transport: venue,
+      ...ports,
+      clock,
+      onError: (where, e) => log.error('hot path error', { where, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
       onRiskChange: () => checkpointer.onChange(),
     }),
     (h) => {
