@@ -76,10 +76,11 @@ test('a stop started on build 1 completes on build 1 after build 2 (changed stop
 
   // session 1 with exposure; the venue made slow, so its stop is still running at the deploy
   await openExposure(acct, { BTC: '0.02', SOL: '2' }, { ETH: '0.1' });
-  const in1 = sessionInputFor(queues, {}, 'v1');
+  // every venue call takes 3 s (within a 30 s activity timeout): the stop outlasts the deploy
+  const in1 = sessionInputFor(queues, { activityTimeoutMs: 30_000 }, 'v1');
   await startSession(t.client, queues, in1);
   const h1 = t.client.workflow.getHandle(in1.sessionId);
-  acct.sim.admin.latency(700);
+  acct.sim.admin.latency(3_000);
   await h1.signal(hardStopSignal, { reason: 'Operator', source: 'test' });
   await waitForState(() => h1.query(stateQuery), (s: SessionState) => s.phase === 'FLATTENING', 30_000);
   const stop1 = (await h1.query(stateQuery)).stops.at(-1)!.workflowId;
