@@ -73,7 +73,10 @@ export class HotPathLeaseHolder implements LeasePort {
 
   private async check(): Promise<void> {
     const cur = this.current;
-    if (!cur || this.checking) return;
+    if (!cur) return;
+    // judged on every tick, even while a renewal question hangs (an unreachable server may take long to fail)
+    if (this.expired(cur)) return;
+    if (this.checking) return;
     this.checking = true;
     try {
       const desc = await this.d.client.workflow.getHandle(cur.workflowId).describe();
@@ -84,9 +87,13 @@ export class HotPathLeaseHolder implements LeasePort {
     } finally {
       this.checking = false;
     }
-    if (this.current === cur && this.d.clock() - this.renewedAt > cur.leaseMs) {
-      this.ended();
-      this.lost(`not renewed for ${cur.leaseMs} ms (cut off from Temporal)`);
-    }
+    this.expired(cur);
+  }
+
+  private expired(cur: { leaseMs: number }): boolean {
+    if (this.current !== cur || this.d.clock() - this.renewedAt <= cur.leaseMs) return false;
+    this.ended();
+    this.lost(`not renewed for ${cur.leaseMs} ms (cut off from Temporal)`);
+    return true;
   }
 }

@@ -5,6 +5,9 @@
  * process at once and delivers the HardStop first: the session reaches STOPPED_FLAT, and no order
  * that adds exposure reached the venue in between.
  *
+ * And the other side of the lease: a hot path cut off from Temporal for a whole lease latches
+ * HardStop(HotPathLost) itself.
+ *
  * This file runs its own dev server (stopped and restarted on the same port and db file).
  */
 import * as fs from 'node:fs';
@@ -13,7 +16,7 @@ import * as path from 'node:path';
 import Decimal from 'decimal.js';
 import { startDevServer, freePort, type DevServer } from '../../../src/temporal/devserver';
 import { HardStopJournal } from '../../../src/state/hardstop-journal';
-import { isFlat, openPositions, sessionState, sleep, spawnWorker, startOperatorEnv, testConfig, waitForPhase, waitUntil, type ChildWorker, type OperatorEnv } from '../operator/harness';
+import { isFlat, openPositions, sessionState, sleep, spawnWorker, startInProcessWorker, startOperatorEnv, testConfig, waitForPhase, waitUntil, type ChildWorker, type OperatorEnv } from '../operator/harness';
 import { sessionIdOf } from './helpers';
 
 jest.setTimeout(240_000);
@@ -91,4 +94,28 @@ test('Temporal down + Ctrl+C twice + restart with Temporal up → STOPPED_FLAT, 
   expect((await sessionState(env, sessionId)).phase).toBe('STOPPED_FLAT');
   second.child.kill('SIGINT');
   expect((await second.exited).code).toBe(0);
+});
+
+test('a hot path cut off from Temporal for a whole lease latches HardStop(HotPathLost) itself', async () => {
+  const config = testConfig(env, { name: 'cutoff', risk: { hotPathLeaseMs: 2_000 }, strategy: { kind: 'demo', holdMs: 120_000, cooldownMs: 200, aggressionBps: 50, maxTrades: 1 } });
+  const w = await startInProcessWorker(env, config);
+  try {
+    await waitForPhase(env, w.sessionId, ['READY_TRADING'], 45_000);
+    await waitUntil(() => w.lease(), (l) => l.held, 20_000, 'the lease held');
+    expect(w.hotPath().latch.isTriggered()).toBe(false);
+    await server.stop();
+    const cutAt = Date.now();
+    const rec = await waitUntil(() => w.hotPath().latch.record(), (r) => r !== null, 30_000, 'the hot path latched');
+    expect(rec).toMatchObject({ reason: 'HotPathLost', source: 'lease' });
+    expect(w.hotPath().status().phase).toBe('HARD_STOPPED'); // no new exposure from here on
+    // journalled: owed to Temporal while it is away
+    expect(w.journal.pending()).toEqual([expect.objectContaining({ reason: 'HotPathLost', source: 'lease' })]);
+    // at the latest a lease after the cut (earlier when the server says the lease is gone as it goes down)
+    console.log(`cut off → latched in ${Date.now() - cutAt} ms (lease 2000 ms)`);
+    server = await startDevServer({ port, dbFile, logFile: path.join(dbDir, 'temporal.log') });
+    await waitForPhase(env, w.sessionId, ['STOPPED_FLAT', 'STOP_FAILED'], 90_000);
+    expect(isFlat(env.sim.admin.state(env.address))).toBe(true);
+  } finally {
+    await w.shutdown();
+  }
 });
