@@ -6,6 +6,7 @@
  * The stop sequence calls `engageHotPathLatch` with a short schedule-to-close: if this process is
  * gone, nothing else can ever pick the task, and the workflow goes on over HTTP without it.
  */
+import { CancelledFailure, Context } from '@temporalio/activity';
 import { isHardStopReason, type HardStopReason } from '../src/risk/reasons';
 import type { HotPathStatus } from '../src/executor/hot-path';
 
@@ -31,10 +32,64 @@ export interface EngageLatchResult {
 }
 
 /** A JSON-only copy of the status (no class instances, no bigint): what crosses Temporal. */
-export type HotPathStatusJson = HotPathStatus & { sessionId: string; pid: number; at: number };
+export type HotPathStatusJson = HotPathStatus & {
+  sessionId: string;
+  pid: number;
+  at: number;
+  /** #11 written by the hot-path process into its status file */
+  lease?: { held: boolean; leaseMs?: number; renewedAgoMs?: number };
+  deadMan?: { armed: boolean; until?: number; why?: string; triggersToday: number } | null;
+};
 
-export function createHotPathActivities(getHotPath: () => HotPathHandle, sessionId: string) {
+/** The hot-path worker's side of the dead-man lease (#11, workers/hotpath/lease.ts). */
+export interface LeasePort {
+  /** the session holds the lease from now on (its activity id, for the renewal check) */
+  held(info: { activityId: string; workflowId: string; leaseMs: number }): void;
+  /** resolves when this process lets the lease go on purpose (a planned shutdown) */
+  released(): Promise<string>;
+  /** the server says the lease is gone (timed out, not found): latch */
+  lost(why: string): void;
+  ended(): void;
+}
+
+export interface HotPathActivityOptions {
+  lease?: LeasePort;
+  /**
+   * Runs a latch trigger that came from the workflow: it is durable in Temporal already, so the
+   * hot path's HardStop journal must not keep it as owed (workers/hotpath/session-ports.ts).
+   */
+  fromWorkflow?: (trigger: () => void) => void;
+}
+
+export function createHotPathActivities(getHotPath: () => HotPathHandle, sessionId: string, o: HotPathActivityOptions = {}) {
+  const lease = o.lease;
   return {
+    /**
+     * #11 the dead-man lease: runs as long as the session holds it, heartbeating several times per
+     * heartbeat timeout. It returns only when this process shuts down on purpose; a cancel from the
+     * session (a stop, continue-as-new) ends it quietly; a cancel because the server no longer has it
+     * (timed out, not found) means the session has started HardStop(HotPathLost): latch here too.
+     */
+    async holdHotPathLease(req: { hostId: string; leaseMs: number }): Promise<{ released: string }> {
+      const ctx = Context.current();
+      if (!lease) throw new Error('this hot-path worker holds no lease');
+      const every = Math.max(50, Math.floor(req.leaseMs / 5));
+      ctx.heartbeat();
+      const beat = setInterval(() => ctx.heartbeat(), every);
+      lease.held({ activityId: ctx.info.activityId, workflowId: ctx.info.workflowExecution?.workflowId ?? sessionId, leaseMs: req.leaseMs });
+      try {
+        const why = await Promise.race([lease.released(), ctx.cancelled]);
+        return { released: why };
+      } catch (e) {
+        const d = ctx.cancellationDetails;
+        if (e instanceof CancelledFailure && (d?.timedOut || d?.notFound)) lease.lost(d.timedOut ? 'the lease timed out on the server' : 'the server no longer knows the lease');
+        throw e;
+      } finally {
+        clearInterval(beat);
+        lease.ended();
+      }
+    },
+
     /**
      * The HardStop sequence of SPEC §4 minus the workflow signal (it came from the workflow):
      * latch → purge queued new orders → cancel every open order. Idempotent: a second call
@@ -43,7 +98,10 @@ export function createHotPathActivities(getHotPath: () => HotPathHandle, session
     async engageHotPathLatch(input: EngageLatchInput): Promise<EngageLatchResult> {
       const hp = getHotPath();
       const reason: HardStopReason = isHardStopReason(input.reason) ? input.reason : 'Operator';
-      const firstTrigger = hp.latch.trigger(reason, typeof input.source === 'string' ? input.source : 'workflow');
+      let firstTrigger = false;
+      const trigger = () => void (firstTrigger = hp.latch.trigger(reason, typeof input.source === 'string' ? input.source : 'workflow'));
+      if (o.fromWorkflow) o.fromWorkflow(trigger);
+      else trigger();
       const { cancels } = hp.executor.onHardStop(reason);
       return { engaged: hp.latch.isTriggered(), firstTrigger, cancelsEnqueued: cancels };
     },

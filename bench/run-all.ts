@@ -31,6 +31,11 @@ const BENCHES: { name: string; what: string; cmd: string[] }[] = [
     what: 'Temporal: signal → handler, trigger → flat confirmed',
     cmd: ['npx', 'tsx', 'scripts/with-devserver.ts', '--', 'npx', 'tsx', 'bench/stop.bench.ts'],
   },
+  {
+    name: 'hotpath-lost',
+    what: 'hot path SIGKILLed → venue flat (the dead-man lease)',
+    cmd: ['npx', 'tsx', 'scripts/with-devserver.ts', '--', 'npx', 'tsx', 'bench/hotpath-lost.bench.ts'],
+  },
 ];
 
 const ResultFile = z.object({

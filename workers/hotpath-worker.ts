@@ -19,14 +19,15 @@ import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createHotPathActivities } from '../activities/hotpath';
 import type { SessionConfig } from '../src/config/session';
-import { durationMs, loadTemporalYaml, type TemporalYaml } from '../src/config/temporal';
+import { loadTemporalYaml, type TemporalYaml } from '../src/config/temporal';
 import type { HotPath } from '../src/executor/hot-path';
 import type { WirePort } from '../src/executor/ports';
 import { hostFromHotPath } from '../src/gateway/host';
 import { gatewayToken, startGateway, type Gateway } from '../src/gateway/server';
 import type { VenueClient } from '../src/exchange/hyperliquid/venue-client';
 import { SESSION_WORKFLOW_TYPE } from '../src/orchestration/ids';
-import type { HardStopReason, HardStopRecord } from '../src/risk/reasons';
+import { isHardStopReason, type HardStopReason, type HardStopRecord } from '../src/risk/reasons';
+import { HardStopJournal, type JournalEntry } from '../src/state/hardstop-journal';
 import type { MarketMeta } from '../src/state/market-state';
 import { createLogger, type Logger } from '../src/util/log';
 import type { SessionPhase, SessionState, TradingSessionInput } from '../workflows/messages';
@@ -35,7 +36,11 @@ import { PendingCalls } from './hotpath/pending-calls';
 import { SessionGate } from './hotpath/session-gate';
 import { createSessionPorts, type SessionLink } from './hotpath/session-ports';
 import { VenueSync } from './hotpath/venue-sync';
+import { DeadManSwitch, type DeadManStatus } from './hotpath/dead-man-switch';
+import { HotPathLeaseHolder, type LeaseStatus } from './hotpath/lease';
+import { RiskCheckpointer } from './hotpath/risk-checkpoint';
 import { sessionIdentity, sessionInput, taskQueuesFrom, type TaskQueues } from './session-client';
+import { workerOptions } from './worker-options';
 
 export { kickOnHardStop } from './hotpath/hot-path-holder';
 
@@ -57,6 +62,15 @@ export interface StartHotPathWorkerOptions {
   temporalStaleMs?: number;
   log?: Logger;
   clock?: () => number;
+  /** root of the session state directories (default HLX_STATE_DIR or .run/state) */
+  stateDir?: string;
+  /** arm the venue's scheduled cancel (default true; the venue refuses it below $1M volume) */
+  deadManSwitch?: boolean;
+  /**
+   * Fault injection for the exit-code tests (HLX_FAULT_INJECT, workers/hotpath/process.ts): the
+   * Temporal worker is made to stop underneath the hot path this long after the start, ms.
+   */
+  faultStopTemporalWorkerAfterMs?: number;
 }
 
 export interface HotPathWorker {
@@ -76,6 +90,15 @@ export interface HotPathWorker {
   readonly gateway?: Gateway;
   /** Resolves when the Temporal worker stopped (after shutdown()). */
   readonly finished: Promise<void>;
+  /** the HardStop journal of this session: what is owed to Temporal survives this process */
+  readonly journal: HardStopJournal;
+  /** the fatal failure of this process, if one happened (its Temporal worker failed, an uncaught error) */
+  failure(): Error | null;
+  /** A fatal failure: HardStop(HotPathLost) latched and journalled; the process must then exit non-zero. */
+  fatal(where: string, e: unknown): void;
+  /** the session's lease on this hot path, and the venue's scheduled cancel (`hlx session status`) */
+  lease(): LeaseStatus;
+  deadMan(): DeadManStatus | null;
   shutdown(): Promise<void>;
 }
 
@@ -103,7 +126,18 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   // the gateway's token is checked before anything starts (a missing one names gateway.tokenEnv)
   const token = cfg.gateway ? gatewayToken(cfg.gateway) : undefined;
   let gateway: Gateway | undefined;
-  const ports = createSessionPorts({ ...link, config: cfg, log, pending, closed: () => closed });
+  // the journal first: a HardStop an earlier process raised and Temporal never acknowledged
+  const journal = opts.stateDir ? new HardStopJournal(id.sessionId, opts.stateDir) : new HardStopJournal(id.sessionId);
+  const owed = journal.pending();
+  const { delivery, ...ports } = createSessionPorts({ ...link, config: cfg, log, pending, closed: () => closed, journal });
+  if (owed.length > 0) {
+    log.error('unacknowledged HardStop in the journal: this hot path starts latched and delivers it before anything else', {
+      journal: journal.file,
+      reasons: owed.map((e) => e.reason).join(','),
+    });
+  }
+  // delivered before the session is asked anything (the gate starts polling only after this)
+  const owedDelivered = Promise.all(owed.map((e) => delivery.deliver(e))).then((oks) => oks.every(Boolean));
 
   // the session workflow exists from now on (an operator can stop it by id even before the venue
   // is up); best effort: the ready report starts it too, and Temporal may be down
@@ -113,6 +147,17 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
       .then(() => log.info('session workflow running', { sessionId: id.sessionId })),
   );
 
+  // ---- #11: the risk counters (restored into every hot path built) and the lease ----
+  const checkpointer = new RiskCheckpointer({
+    sessionId: id.sessionId,
+    ...(opts.stateDir ? { stateRoot: opts.stateDir } : {}),
+    monitor: () => holder.current.riskMonitor,
+    handle,
+    intervalMs: cfg.risk.checkpointIntervalMs,
+    log,
+  });
+  const lease = new HotPathLeaseHolder({ client, log, clock, latch: (why) => holder.current.hardStop('HotPathLost', 'lease', { why }) });
+
   // ---- the venue: meta → markets → the hot path ----
   await venue.connect();
   const meta = await venue.meta();
@@ -120,19 +165,28 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   // the whole universe too: exposure and foreign orders in markets the session does not trade
   const universe = marketsFromMeta(meta, meta.universe.map((u) => u.name));
   const user = cfg.venue.vaultAddress ?? cfg.account.address;
-  const holder = new HotPathHolder(() => ({
-    config: cfg,
-    markets,
-    universe,
-    venueInfo: venue,
-    user,
-    wire: opts.wire,
-    transport: venue,
-    ...ports,
-    clock,
-    onStrategyEvent: (ev) => gateway?.publish(ev),
-    onError: (where, e) => log.error('hot path error', { where, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
-  }));
+  const holder: HotPathHolder = new HotPathHolder(
+    () => ({
+      config: cfg,
+      markets,
+      universe,
+      venueInfo: venue,
+      user,
+      wire: opts.wire,
+      transport: venue,
+      ...ports,
+      clock,
+      onStrategyEvent: (ev) => gateway?.publish(ev),
+      onError: (where, e) => log.error('hot path error', { where, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
+      onRiskChange: () => checkpointer.onChange(),
+    }),
+    (h) => {
+      h.latch.onTrigger((rec) => delivery.onLatched(rec));
+      // before any event reaches it: the counters of this session so far
+      checkpointer.restoreLocal(h.riskMonitor);
+    },
+  );
+  if (owed.length > 0) latchFromJournal(holder.current, owed[0], delivery);
 
   // ---- the session's word, and the feeds that feed the current hot path ----
   let sync: VenueSync | undefined;
@@ -148,6 +202,9 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     clock,
     phasePollMs: opts.phasePollMs ?? 500,
     temporalStaleMs: opts.temporalStaleMs ?? 5_000,
+    // a lease needs this process's Temporal worker to hold it (none in tests of the hot path alone)
+    ...(opts.connection ? { leaseMs: cfg.risk.hotPathLeaseMs } : {}),
+    onSessionState: (s) => checkpointer.restoreFromSession(s),
     onResumed: () => {
       const hp = holder.rebuild();
       hp.onSocketState({ up: venue.socketUp(), at: clock() });
@@ -183,19 +240,65 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   // ---- the Temporal worker on this session's own queue ----
   let worker: Worker | undefined;
   let finished: Promise<void> = Promise.resolve();
+  let failure: Error | null = null;
   if (opts.connection) {
     worker = await Worker.create({
       connection: opts.connection,
       namespace: opts.namespace ?? 'default',
       taskQueue: id.hotPathTaskQueue,
-      activities: createHotPathActivities(() => holder.current, id.sessionId),
-      shutdownGraceTime: durationMs(yaml.worker.shutdownGraceTime),
+      activities: createHotPathActivities(() => holder.current, id.sessionId, { lease, fromWorkflow: (t) => delivery.alreadyJournalled(t) }),
+      ...workerOptions('hotpath', { settings: yaml.worker }),
     });
-    finished = worker.run().catch((e) => log.error('Temporal worker stopped with an error', { error: (e as Error).message }));
+    // the hot path can no longer be reached by its stop sequence nor hold its lease: a Temporal
+    // worker that fails, or stops while nobody asked it to, is fatal (fail closed)
+    const workerFailed = (e: Error) => {
+      failure = e;
+      log.error('Temporal worker stopped underneath the hot path: HardStop(HotPathLost), journalled', { error: e.message });
+      holder.current.hardStop('HotPathLost', 'temporal-worker', { error: e.message });
+    };
+    finished = worker.run().then(
+      () => {
+        if (!closed) workerFailed(new Error('the Temporal worker stopped on its own'));
+      },
+      (e) => {
+        if (!closed) workerFailed(e instanceof Error ? e : new Error(String(e)));
+        else log.error('Temporal worker stopped with an error during shutdown', { error: (e as Error).message });
+      },
+    );
+    if (opts.faultStopTemporalWorkerAfterMs !== undefined) {
+      const w = worker;
+      setTimeout(() => {
+        log.warn('fault injection: stopping the Temporal worker underneath the hot path');
+        if (w.getState() === 'RUNNING') w.shutdown();
+      }, opts.faultStopTemporalWorkerAfterMs).unref();
+    }
   }
 
-  gate.start();
+  // nothing is asked of the session (and so nothing can be allowed to trade) before what the
+  // journal owed is delivered; a latched hot path runs meanwhile (it cancels, never opens)
+  if (owed.length === 0) gate.start();
+  else
+    void owedDelivered.then((ok) => {
+      if (ok && !closed) {
+        log.warn('journalled HardStop delivered to the session workflow', { journal: journal.file });
+        gate.start();
+      }
+    });
   holder.current.start();
+  const deadMan =
+    opts.deadManSwitch === false
+      ? null
+      : new DeadManSwitch({
+          sessionId: id.sessionId,
+          ...(opts.stateDir ? { stateRoot: opts.stateDir } : {}),
+          wire: opts.wire,
+          transport: venue,
+          log,
+          clock,
+          leadMs: Math.max(10_000, 2 * cfg.risk.hotPathLeaseMs),
+          rearmMs: Math.max(2_000, Math.floor(cfg.risk.hotPathLeaseMs / 2)),
+        });
+  deadMan?.start();
   log.info('hot-path worker started', { sessionId: id.sessionId, taskQueue: id.hotPathTaskQueue, markets: cfg.markets.join(','), hostId });
 
   let shutdownP: Promise<void> | null = null;
@@ -213,11 +316,25 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     get finished() {
       return finished;
     },
+    journal,
+    failure: () => failure,
+    lease: () => lease.status(),
+    deadMan: () => deadMan?.status() ?? null,
+    fatal(where: string, e: unknown): void {
+      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      failure ??= new Error(`${where}: ${error}`);
+      holder.current.hardStop('HotPathLost', where, { error });
+    },
     shutdown(): Promise<void> {
       shutdownP ??= (async () => {
         closed = true;
+        // a planned shutdown hands the lease back (the session must not take it for a death); after a
+        // fatal failure it is left to run out, so the session stops on its own as well
+        if (!failure) lease.release('shutdown');
         holder.current.stop();
         await gateway?.close().catch((e) => log.warn('gateway did not close cleanly', { error: (e as Error).message }));
+        const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, 3_000))]);
+        await Promise.all([bounded(checkpointer.close()), deadMan ? bounded(deadMan.stop()) : Promise.resolve()]);
         const gateStopped = gate.stop('shutting down', 3_000);
         // bounded: an unreachable Temporal must not hold the shutdown up
         await pending.drain(3_000);
@@ -226,11 +343,36 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
         await finished;
         feed.stop();
         await venue.close().catch(() => {});
+        reportOwed(journal, log);
         log.info('hot-path worker stopped', { sessionId: id.sessionId });
       })();
       return shutdownP;
     },
   };
+}
+
+/** The journal's HardStop latches a hot path built in a new process (no second journal entry, no second signal). */
+function latchFromJournal(hp: HotPath, e: JournalEntry, delivery: { alreadyJournalled: (fn: () => void) => void }): void {
+  const reason: HardStopReason = isHardStopReason(e.reason) ? e.reason : 'Operator';
+  delivery.alreadyJournalled(() => hp.latch.trigger(reason, e.source));
+  hp.executor.onHardStop(reason);
+}
+
+/** Shutdown never drops a HardStop silently: what is still owed is named, with the journal's path. */
+export function reportOwed(journal: HardStopJournal, log: Logger): void {
+  let left: JournalEntry[] = [];
+  try {
+    left = journal.pending();
+  } catch (e) {
+    log.error('HardStop journal unreadable at shutdown', { journal: journal.file, error: (e as Error).message });
+    return;
+  }
+  if (left.length > 0) {
+    log.error(`${left.length} HardStop(s) NOT acknowledged by Temporal: kept in the journal, delivered at the next start`, {
+      journal: journal.file,
+      reasons: left.map((x) => `${x.reason}/${x.source}`).join(','),
+    });
+  }
 }
 
 if (require.main === module) {

@@ -20,7 +20,7 @@ import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporal
 import { resolveMetricsSettings } from '../src/metrics/config';
 import { instrumentActivities, prepareWorkerMetrics } from '../src/metrics/worker';
 import { z } from 'zod';
-import { durationMs, loadTemporalYaml, resolveTemporalConnection, type TemporalYaml } from '../src/config/temporal';
+import { loadTemporalYaml, resolveTemporalConnection, type TemporalYaml } from '../src/config/temporal';
 import { formatZodError } from '../src/config/zod-error';
 import { createStopActivities } from '../activities/stop';
 import type { StopActivities } from '../src/orchestration/stop-activities';
@@ -29,6 +29,7 @@ import { endpointsFor } from '../src/exchange/hyperliquid/endpoints';
 import { NonceManager } from '../src/exchange/hyperliquid/nonce';
 import { Signer } from '../src/exchange/hyperliquid/signer';
 import { createLogger } from '../src/util/log';
+import { workerOptions, type WorkerBuild } from './worker-options';
 
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
 
@@ -44,6 +45,8 @@ export interface StopWorkerOptions {
   /** also poll the session queue (default true) */
   pollSession?: boolean;
   identity?: string;
+  /** #11 Worker Versioning: this build (default from HLX_BUILD_ID; null = unversioned) */
+  build?: WorkerBuild | null;
 }
 
 export interface StopWorkerHandle {
@@ -59,16 +62,13 @@ export async function startStopWorker(opts: StopWorkerOptions): Promise<StopWork
     connection: opts.connection,
     namespace: opts.namespace,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    // A crashed worker's sticky queue is given up quickly so another worker takes the session over.
-    stickyQueueScheduleToStartTimeout: durationMs(ws.stickyQueueScheduleToStartTimeout),
-    shutdownGraceTime: durationMs(ws.shutdownGraceTime),
-    ...(opts.identity ? { identity: opts.identity } : {}),
   };
+  const shared = { settings: ws, ...(opts.build !== undefined ? { build: opts.build } : {}), ...(opts.identity ? { identity: opts.identity } : {}) };
   const workers: Worker[] = [];
   // The stop queue carries the stop workflows and the venue activities.
-  workers.push(await Worker.create({ ...common, taskQueue: opts.queues.stop, activities: opts.activities } as WorkerOptions));
+  workers.push(await Worker.create({ ...common, ...workerOptions('stop', shared), taskQueue: opts.queues.stop, activities: opts.activities } as WorkerOptions));
   if (opts.pollSession !== false && opts.queues.session !== opts.queues.stop) {
-    workers.push(await Worker.create({ ...common, taskQueue: opts.queues.session } as WorkerOptions));
+    workers.push(await Worker.create({ ...common, ...workerOptions('session', shared), taskQueue: opts.queues.session } as WorkerOptions));
   }
   const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
   return {

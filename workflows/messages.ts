@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { GoNoGoFigures, GoNoGoRule, GoNoGoRuleName } from '../src/risk/go-no-go';
+import type { RiskSnapshot } from '../src/risk/risk-snapshot';
 
 export { sessionWorkflowId, stopWorkflowId, hotPathTaskQueue, SESSION_WORKFLOW_TYPE, STOP_WORKFLOW_TYPE } from '../src/orchestration/ids';
 
@@ -17,6 +18,8 @@ export interface HardStopRequest {
   reason: string;
   source: string;
   details?: Record<string, unknown>;
+  /** the hot path's journal entry (#11): a re-delivered entry is recognised and not acted on twice */
+  journalId?: string;
 }
 
 /**
@@ -34,6 +37,8 @@ export interface CheckpointReport {
 export interface ResumeRequest {
   note: string;
   operator?: string;
+  /** #11: the operator explicitly resets the losing streak (cumulative loss never resets in a session) */
+  resetStreak?: boolean;
 }
 
 /** Sent by the hot-path worker once its socket, marks and positions are ready. */
@@ -43,6 +48,8 @@ export interface HotPathReadyReport {
   /** the queue its activities poll (normally hotPathTaskQueue(prefix, sessionId)) */
   taskQueue?: string;
   positions?: { coin: string; szi: string }[];
+  /** #11: the hot path asks the session to hold a lease on it with this heartbeat timeout (risk.hotPathLeaseMs) */
+  leaseMs?: number;
 }
 
 export interface PositionView {
@@ -107,6 +114,42 @@ export interface SessionState {
   /** how many market stops were ever started (ids are `<sessionId>-market-<coin>-<n>`) */
   marketStopCount?: number;
   updatedAt: number;
+  // ---- #11 durability ----
+  /** ids of the hot path's journalled HardStops already received (capped) */
+  journalIds?: string[];
+  /** the RiskMonitor's counters as last checkpointed by the hot path (the newest copy) */
+  risk?: RiskSnapshot;
+  /** how many times an operator reset the losing streak (`hlx resume --reset-streak`) */
+  riskStreakResets?: number;
+  /** the dead-man lease on the live hot path */
+  lease?: HotPathLease;
+}
+
+/**
+ * The session's lease on the live hot path (#11): a long-running activity on the hot path's task
+ * queue that heartbeats; when it runs out the session starts HardStop(HotPathLost) on its own.
+ */
+export interface HotPathLease {
+  hostId: string;
+  leaseMs: number;
+  /** workflow time of the ready report that asked for it */
+  since: number;
+  /** the session wants the lease held (a hot path reported ready and no stop is in force) */
+  want: boolean;
+  status: 'wanted' | 'held' | 'released' | 'lost';
+  /** workflow time of the last status change */
+  at: number;
+  /** why it was released or lost */
+  why?: string;
+}
+
+export interface HoldLeaseRequest {
+  hostId: string;
+  leaseMs: number;
+}
+
+export interface HoldLeaseResult {
+  released: string;
 }
 
 /** Options of the stop sequence; every field has a default (src/orchestration/stop-plan.ts). */
@@ -168,6 +211,8 @@ export interface StopSequenceResult {
 export interface HotPathActivities {
   engageHotPathLatch(req: { reason: string; source: string }): Promise<{ engaged: boolean; cancelsEnqueued: number }>;
   hotPathStatus(): Promise<unknown>;
+  /** #11: the dead-man lease; heartbeats until released (shutdown) or cancelled by the session */
+  holdHotPathLease(req: HoldLeaseRequest): Promise<HoldLeaseResult>;
 }
 
 // ---- market-scoped stops (`hlx hardstop --market COIN`): one market reduce-only, cancelled and flattened alone ----
@@ -250,3 +295,7 @@ export const resumeUpdate = defineUpdate<SessionState, [ResumeRequest]>('resume'
 export const hotPathReadyUpdate = defineUpdate<SessionState, [HotPathReadyReport]>('hotPathReady');
 /** The hot path lost readiness (socket down, process shutting down): the session leaves READY_TRADING. */
 export const hotPathNotReadySignal = defineSignal<[{ hostId: string; why: string }]>('hotPathNotReady');
+
+// ---- #11 durability ----
+/** The RiskMonitor's counters, batched by the hot path (at most one per risk.checkpointIntervalMs). */
+export const riskCheckpointSignal = defineSignal<[RiskSnapshot]>('riskCheckpoint');

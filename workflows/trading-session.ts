@@ -5,8 +5,11 @@
  * src/orchestration/session-machine.ts; this file wires messages to them.
  */
 import {
+  CancellationScope,
   ChildWorkflowFailure,
   ParentClosePolicy,
+  isCancellation,
+  proxyActivities,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -25,10 +28,12 @@ import {
   marketHardStopSignal,
   marketResumeUpdate,
   resumeUpdate,
+  riskCheckpointSignal,
   stateQuery,
   type HardStopRequest,
   type MarketStopEntry,
   type MarketStopResult,
+  type HotPathActivities,
   type SessionState,
   type StopSequenceResult,
   type TradingSessionInput,
@@ -49,6 +54,16 @@ import {
   onStopFinished,
   onStopStarted,
   resumeRejection,
+  leaseForNextRun,
+  leaseKey,
+  leaseOnReady,
+  leaseWanted,
+  onLeaseHeld,
+  onLeaseLost,
+  onLeaseReleased,
+  onLeaseReturned,
+  onResumeRisk,
+  onRiskCheckpoint,
   searchAttributeValues,
   sessionDetailsMarkdown,
   stopCrashedResult,
@@ -115,7 +130,7 @@ export async function tradingSession(input: TradingSessionInput & TradingSession
   setHandler(
     resumeUpdate,
     (req) => {
-      state = onResume(state, req, Date.now());
+      state = onResumeRisk(onResume(state, req, Date.now()), req);
       publish();
       return state;
     },
@@ -130,7 +145,7 @@ export async function tradingSession(input: TradingSessionInput & TradingSession
   setHandler(
     hotPathReadyUpdate,
     (report) => {
-      state = onHotPathReady(state, report, Date.now());
+      state = leaseOnReady(onHotPathReady(state, report, Date.now()), report, Date.now());
       publish();
       return state;
     },
@@ -168,6 +183,57 @@ export async function tradingSession(input: TradingSessionInput & TradingSession
       description: 'operator market resume {coin, note}: accepted once that market stopped flat',
     },
   );
+  // ---- #11 durability: risk checkpoints and the dead-man lease on the hot path ----
+  setHandler(
+    riskCheckpointSignal,
+    (snap) => {
+      state = onRiskCheckpoint(state, snap, Date.now());
+    },
+    { description: "the RiskMonitor's counters (batched by the hot path); restored before it may trade" },
+  );
+  let leaseClosing = false;
+  let leaseDone = holdLeases();
+
+  async function holdLeases(): Promise<void> {
+    for (;;) {
+      await condition(() => leaseClosing || leaseWanted(state));
+      if (leaseClosing) return;
+      const key = leaseKey(state)!;
+      const { hostId, leaseMs } = state.lease!;
+      state = onLeaseHeld(state, Date.now());
+      const { holdHotPathLease } = proxyActivities<HotPathActivities>({
+        taskQueue: state.hotPathTaskQueue,
+        // not picked up, or not renewed, within the lease: the hot path is gone
+        scheduleToStartTimeout: leaseMs,
+        heartbeatTimeout: leaseMs,
+        startToCloseTimeout: '3650 days',
+        retry: { maximumAttempts: 1 },
+      });
+      const scope = new CancellationScope();
+      const held = scope.run(() => holdHotPathLease({ hostId, leaseMs }));
+      const letGo = condition(() => leaseClosing || leaseKey(state) !== key || !leaseWanted(state));
+      const outcome = await Promise.race([held.then((r) => ({ r })), letGo.then(() => 'let-go' as const)]).catch((e: unknown) => ({ e }));
+      if (outcome === 'let-go') {
+        scope.cancel();
+        await held.catch(() => undefined);
+        state = onLeaseReleased(state, key, leaseClosing ? 'continue-as-new' : 'let go by the session (a stop, or a new hot path)', Date.now());
+      } else if ('r' in outcome) {
+        state = onLeaseReturned(state, key, outcome.r, Date.now());
+      } else if (isCancellation(outcome.e)) {
+        state = onLeaseReleased(state, key, 'cancelled', Date.now());
+      } else {
+        const msg = outcome.e instanceof Error ? `${outcome.e.message}${outcome.e.cause instanceof Error ? `: ${outcome.e.cause.message}` : ''}` : String(outcome.e);
+        const d = onLeaseLost(state, key, msg, Date.now());
+        state = d.state;
+        if (d.hardStop) {
+          log.warn('hot-path lease lost: HardStop(HotPathLost)', { hostId, error: msg });
+          hardStop(d.hardStop);
+        }
+      }
+      publish();
+    }
+  }
+  // ---- end #11 ----
 
   publish();
 
@@ -183,6 +249,15 @@ export async function tradingSession(input: TradingSessionInput & TradingSession
     // Handlers still running would be lost by continue-as-new.
     await condition(allHandlersFinished);
     if (stopWanted) continue;
+    // #11: the lease is let go (the hot path sees a requested cancel, not a lost lease) and taken again by the next run
+    leaseClosing = true;
+    await leaseDone;
+    if (stopWanted) {
+      leaseClosing = false;
+      leaseDone = holdLeases();
+      continue;
+    }
+    state = leaseForNextRun(state);
     log.info('continue-as-new', { sessionId: state.sessionId, historyLength: workflowInfo().historyLength });
     const { carried: _old, ...rest } = input;
     return continueAsNew<typeof tradingSession>({ ...rest, carried: state });

@@ -61,6 +61,7 @@ export function buildSnapshot(sessionId: string, state: SessionState | null, hot
   const snapNotes = [...notes];
   if (!state) snapNotes.push('session workflow not reachable (not started, or Temporal down)');
   if (!hot) snapNotes.push('hot-path worker not running on this machine (positions from the workflow)');
+  snapNotes.push(...durabilityNotes(state, hot, now));
   if (state && state.stepsDone.length && state.phase !== 'READY_TRADING') snapNotes.push(`stop steps: ${state.stepsDone.slice(-4).join(' → ')}`);
   const verdicts = (state?.checkpoints.length ? state.checkpoints.map((c) => ({ checkpoint: c.checkpoint, verdict: c.effectiveVerdict, figures: c.figures })) : undefined) ??
     hot?.risk.verdicts.map((v) => ({ checkpoint: v.checkpoint, verdict: v.verdict, figures: v.figures }));
@@ -80,4 +81,20 @@ export function buildSnapshot(sessionId: string, state: SessionState | null, hot
     lastEvents: events,
     notes: snapNotes,
   };
+}
+
+/** #11: the session's lease on the hot path and the venue's scheduled cancel, in words. */
+export function durabilityNotes(state: SessionState | null, hot: HotPathStatusJson | null, now = Date.now()): string[] {
+  const out: string[] = [];
+  const l = state?.lease;
+  if (l) out.push(`lease on the hot path (${l.hostId}, ${l.leaseMs} ms): ${l.status}${l.why ? ` — ${l.why}` : ''}`);
+  const dm = hot?.deadMan;
+  if (dm) {
+    out.push(
+      dm.armed
+        ? `venue scheduled cancel: ARMED, fires in ${Math.max(0, Math.round(((dm.until ?? now) - now) / 1000))} s unless renewed (${dm.triggersToday}/10 triggers today)`
+        : `venue scheduled cancel: not armed — ${dm.why ?? 'unknown'} (${dm.triggersToday}/10 triggers today)`,
+    );
+  }
+  return out;
 }

@@ -173,6 +173,10 @@ export const RiskConfig = z
     maxFillSlippageBps: z.number().positive(),
     /** HardStop(SocketDisconnected) when the socket stays down longer than this, ms. */
     maxDisconnectMs: PositiveInt,
+    /** #11 the session's dead-man lease on the hot path: HardStop(HotPathLost) when not renewed for this long, ms. */
+    hotPathLeaseMs: z.number().int().min(1_000).default(5_000),
+    /** #11 the RiskMonitor's counters go to the session workflow at most this often, ms (each change is on disk at once). */
+    checkpointIntervalMs: PositiveInt.default(1_000),
   })
   .strict();
 

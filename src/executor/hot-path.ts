@@ -64,6 +64,8 @@ export interface HotPathDeps {
   user?: string;
   /** the venue's whole universe (meta): markets the session does not trade, for exposure and cancels */
   universe?: MarketMeta[];
+  /** the RiskMonitor's durable counters changed (#11: checkpointed by the worker) */
+  onRiskChange?: () => void;
 }
 
 export interface HotPathStatus {
@@ -162,6 +164,7 @@ export function createHotPath(deps: HotPathDeps) {
     checkpointPort: deps.checkpointPort,
     schedule,
     onError: (e) => onError('riskMonitor', e),
+    onChange: deps.onRiskChange,
   });
   const loop = new ExecutorLoop({
     scheduler,

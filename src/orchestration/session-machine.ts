@@ -7,10 +7,13 @@
 import DecimalBase from 'decimal.js';
 import type { GoNoGoFigures, GoNoGoRule } from '../risk/go-no-go';
 import { isHardStopReason } from '../risk/reasons';
+import { newerSnapshot, type RiskSnapshot } from '../risk/risk-snapshot';
 import type {
   CheckpointReport,
   HardStopEntry,
   HardStopRequest,
+  HoldLeaseResult,
+  HotPathLease,
   HotPathReadyReport,
   ResumeRequest,
   SessionPhase,
@@ -68,7 +71,7 @@ function tail<T>(xs: T[], n: number): T[] {
 export function normaliseReason(reason: unknown): string {
   if (typeof reason !== 'string' || reason.trim() === '') return 'Operator';
   if (isHardStopReason(reason)) return reason;
-  const known = ['CumulativeLoss', 'ConsecutiveLosses', 'RejectBurst', 'SlippageAnomaly', 'SocketDisconnected', 'NoGo', 'Operator'];
+  const known = ['CumulativeLoss', 'ConsecutiveLosses', 'RejectBurst', 'SlippageAnomaly', 'SocketDisconnected', 'NoGo', 'Operator', 'HotPathLost'];
   const hit = known.find((k) => k.toLowerCase() === reason.trim().toLowerCase());
   return hit ?? reason.trim();
 }
@@ -85,6 +88,9 @@ export interface HardStopDecision {
  * STOP_FAILED a new HardStop is the operator's way to try the stop again.
  */
 export function onHardStop(state: SessionState, req: HardStopRequest, now: number): HardStopDecision {
+  // #11: a journal entry delivered twice (the process died between Temporal's ack and the journal's) counts once
+  if (isRedelivered(state, req)) return { state, startStop: false };
+  state = rememberJournalId(state, req);
   const entry: HardStopEntry = {
     reason: normaliseReason(req?.reason),
     source: typeof req?.source === 'string' && req.source !== '' ? req.source : 'unknown',
@@ -284,4 +290,101 @@ export function sessionDetailsMarkdown(state: SessionState): string {
   }
   if (state.laterHardStops.length > 0) lines.push('', `Later HardStops recorded: ${state.laterHardStops.length}`);
   return lines.join('\n');
+}
+
+// ---- #11 durability: the HardStop journal's ids ----
+
+export const KEEP_JOURNAL_IDS = 50;
+
+function isRedelivered(state: SessionState, req: HardStopRequest): boolean {
+  return typeof req?.journalId === 'string' && (state.journalIds ?? []).includes(req.journalId);
+}
+
+function rememberJournalId(state: SessionState, req: HardStopRequest): SessionState {
+  if (typeof req?.journalId !== 'string') return state;
+  return { ...state, journalIds: tail([...(state.journalIds ?? []), req.journalId], KEEP_JOURNAL_IDS) };
+}
+
+// ---- #11 durability: risk counters ----
+
+/** The hot path's checkpoint: kept when newer than the copy the session holds. */
+export function onRiskCheckpoint(state: SessionState, snap: RiskSnapshot, now: number): SessionState {
+  const risk = newerSnapshot(state.risk, snap);
+  if (!risk || risk === state.risk) return state;
+  return { ...state, risk, updatedAt: now };
+}
+
+/**
+ * What a resume does to the risk counters: nothing, unless the operator asked to reset the losing
+ * streak — then the streak is zeroed and the reset counted (the hot path applies each count once).
+ * Cumulative pnl, the trade count and the Go/No-Go window are never reset within a session.
+ */
+export function onResumeRisk(state: SessionState, req: ResumeRequest): SessionState {
+  if (req?.resetStreak !== true) return state;
+  const n = (state.riskStreakResets ?? 0) + 1;
+  return {
+    ...state,
+    riskStreakResets: n,
+    ...(state.risk ? { risk: { ...state.risk, consecutiveLosses: 0, streakResets: n } } : {}),
+    stepsDone: [...state.stepsDone, 'losing streak reset by the operator'],
+  };
+}
+
+// ---- #11 durability: the dead-man lease on the hot path ----
+
+/** A ready report that asks for a lease: held from now on (a new host replaces the old one's). */
+export function leaseOnReady(state: SessionState, report: HotPathReadyReport, now: number): SessionState {
+  const leaseMs = report?.leaseMs;
+  if (typeof leaseMs !== 'number' || !(leaseMs > 0)) return state;
+  const cur = state.lease;
+  if (cur && cur.want && cur.hostId === report.hostId && cur.leaseMs === leaseMs) return state;
+  const lease: HotPathLease = { hostId: report.hostId, leaseMs, since: now, want: true, status: 'wanted', at: now };
+  return { ...state, lease, updatedAt: now };
+}
+
+/** The lease is wanted while a hot path asked for it and no stop is in force or done. */
+export function leaseWanted(state: SessionState): boolean {
+  return !!state.lease?.want && (state.phase === 'STARTING' || state.phase === 'READY_TRADING');
+}
+
+/** Identifies one lease (a new report from another host, or a re-asked one, is another lease). */
+export function leaseKey(state: SessionState): string | null {
+  return state.lease ? `${state.lease.hostId}@${state.lease.since}` : null;
+}
+
+export function onLeaseHeld(state: SessionState, now: number): SessionState {
+  return state.lease ? { ...state, lease: { ...state.lease, status: 'held', at: now } } : state;
+}
+
+/** The hot path released it (a planned shutdown), or the session let go of it (a stop, continue-as-new). */
+export function onLeaseReleased(state: SessionState, key: string, why: string, now: number): SessionState {
+  if (!state.lease || leaseKey(state) !== key) return state;
+  return { ...state, lease: { ...state.lease, want: false, status: 'released', at: now, why }, updatedAt: now };
+}
+
+export function onLeaseReturned(state: SessionState, key: string, r: HoldLeaseResult, now: number): SessionState {
+  return onLeaseReleased(state, key, `released by the hot path: ${r?.released ?? 'unknown'}`, now);
+}
+
+export interface LeaseLostDecision {
+  state: SessionState;
+  /** the HardStop the session starts on its own */
+  hardStop?: HardStopRequest;
+}
+
+/** The lease ran out (the hot path died, hangs or is cut off): HardStop(HotPathLost), no person involved. */
+export function onLeaseLost(state: SessionState, key: string, error: string, now: number): LeaseLostDecision {
+  if (!state.lease || leaseKey(state) !== key) return { state };
+  const lease = state.lease;
+  return {
+    state: { ...state, lease: { ...lease, want: false, status: 'lost', at: now, why: error }, updatedAt: now },
+    hardStop: { reason: 'HotPathLost', source: 'lease', details: { hostId: lease.hostId, leaseMs: lease.leaseMs, error } },
+  };
+}
+
+/** Continue-as-new let the lease go on purpose: the next run takes it again. */
+export function leaseForNextRun(state: SessionState): SessionState {
+  const l = state.lease;
+  if (!l || l.status !== 'released' || l.why !== 'continue-as-new') return state;
+  return { ...state, lease: { ...l, want: true, status: 'wanted' } };
 }

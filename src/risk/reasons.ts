@@ -14,6 +14,8 @@ export const HARD_STOP_REASONS = [
   'Operator',
   /** the drift alarm: the hot path's positions/open orders differed from the venue's beyond the threshold (issue #13) */
   'StateDrift',
+  /** #11: the hot path is gone or cut off (its lease ran out, its Temporal worker failed, a fatal error) */
+  'HotPathLost',
 ] as const;
 export type HardStopReason = (typeof HARD_STOP_REASONS)[number];
 

@@ -11,6 +11,7 @@ import Decimal from 'decimal.js';
 import type { ExecutionEvent } from './execution-events';
 import { evaluateGoNoGo, slippageBps, type ClosedTrade, type GoNoGoRule, type GoNoGoVerdict } from './go-no-go';
 import type { HardStopReason } from './reasons';
+import { KEEP_RECENT_KEYS, type RiskSnapshot } from './risk-snapshot';
 import { Mailbox, microtaskSchedule, type Schedule } from '../state/mailbox';
 
 export interface RiskThresholds {
@@ -33,6 +34,8 @@ export interface RiskMonitorDeps {
   checkpointPort?: { reportCheckpoint(v: object): Promise<void> };
   schedule?: Schedule;
   onError?: (e: unknown) => void;
+  /** the durable counters changed (#11: the hot path checkpoints them) */
+  onChange?: () => void;
 }
 
 export interface RiskFigures {
@@ -64,9 +67,17 @@ export class RiskMonitor {
   private lastAt = 0;
   private fired: { reason: HardStopReason; details: object } | null = null;
   private readonly verdicts: GoNoGoVerdict[] = [];
+  // ---- #11 durable counters ----
+  private closedCount = 0;
+  private seq = 0;
+  private streakResets = 0;
+  private dirty = false;
+  /** trades beyond the last checkpoint are only counted (no verdict can fall there) */
+  private readonly windowTrades: number;
 
   constructor(private readonly d: RiskMonitorDeps) {
     this.maxLoss = new Decimal(d.thresholds.maxCumulativeLossUsd);
+    this.windowTrades = d.goNoGo.reduce((m, r) => Math.max(m, r.trades), 0);
     this.mailbox = new Mailbox<RiskInput>((m) => this.handle(m), d.schedule ?? microtaskSchedule, (e) => d.onError?.(e));
   }
 
@@ -82,7 +93,7 @@ export class RiskMonitor {
       pnlCumulativeUsd: this.pnl.toString(),
       consecutiveLosses: this.consecutive,
       rejectsInWindow: this.rejectTimes.length,
-      closedTrades: this.trades.length,
+      closedTrades: this.closedCount,
       lastSlippageBps: this.lastSlip,
       maxSlippageBps: this.maxSlip?.toString() ?? null,
       disconnectedForMs: this.downSince === null ? 0 : Math.max(0, this.lastAt - this.downSince),
@@ -92,6 +103,14 @@ export class RiskMonitor {
   }
 
   private handle(m: RiskInput): void {
+    try {
+      this.dispatch(m);
+    } finally {
+      if (this.dirty) this.publishChange();
+    }
+  }
+
+  private dispatch(m: RiskInput): void {
     if (m.at > this.lastAt) this.lastAt = m.at;
     switch (m.type) {
       case 'filled':
@@ -114,9 +133,10 @@ export class RiskMonitor {
     if (this.seenFills.has(key)) return;
     this.seenFills.add(key);
     this.pnl = this.pnl.plus(f.closedPnl).minus(f.fee);
+    this.changed();
     if (f.intendedPx !== undefined) {
       const s = slippageBps(f.side, f.px, f.intendedPx);
-      this.slippages.push(s);
+      if (this.closedCount < this.windowTrades) this.slippages.push(s);
       this.lastSlip = s;
       const sd = new Decimal(s);
       if (this.maxSlip === null || sd.gt(this.maxSlip)) this.maxSlip = sd;
@@ -155,15 +175,21 @@ export class RiskMonitor {
     if (this.seenTrades.has(tc.tradeId)) return;
     this.seenTrades.add(tc.tradeId);
     const trade: ClosedTrade = { tradeId: tc.tradeId, entryNotionalUsd: tc.entryNotionalUsd, realizedPnlUsd: tc.realizedPnlUsd, feesUsd: tc.feesUsd };
-    this.trades.push(trade);
+    this.closedCount++;
+    if (this.trades.length < this.windowTrades) this.trades.push(trade);
     const net = new Decimal(tc.realizedPnlUsd).minus(tc.feesUsd);
     this.consecutive = net.isNeg() && !net.isZero() ? this.consecutive + 1 : 0;
+    this.changed();
     if (this.consecutive >= this.d.thresholds.maxConsecutiveLosses) {
       this.fire('ConsecutiveLosses', { consecutiveLosses: this.consecutive, limit: this.d.thresholds.maxConsecutiveLosses });
     }
-    const verdict = evaluateGoNoGo({ trades: this.trades, fillSlippageBps: this.slippages, pnlCumulativeUsd: this.pnl.toString() }, this.d.goNoGo);
+    const verdict =
+      this.trades.length === this.closedCount
+        ? evaluateGoNoGo({ trades: this.trades, fillSlippageBps: this.slippages, pnlCumulativeUsd: this.pnl.toString() }, this.d.goNoGo)
+        : null;
     if (verdict) {
       this.verdicts.push(verdict);
+      this.changed();
       this.d.checkpointPort?.reportCheckpoint(verdict).catch((e) => this.d.onError?.(e));
       if (verdict.verdict === 'NO_GO') this.fire('NoGo', { checkpoint: verdict.checkpoint, figures: verdict.figures, failed: verdict.failed });
     }
@@ -189,6 +215,84 @@ export class RiskMonitor {
     }
   }
 
+  // ---- #11 durable counters: snapshot / restore ----
+
+  /** How many changes the counters have seen in this session (restored copies included). */
+  get checkpointSeq(): number {
+    return this.seq;
+  }
+
+  snapshot(): RiskSnapshot {
+    return {
+      v: 1,
+      seq: this.seq,
+      pnlCumulativeUsd: this.pnl.toString(),
+      consecutiveLosses: this.consecutive,
+      closedTrades: this.closedCount,
+      trades: [...this.trades],
+      fillSlippageBps: [...this.slippages],
+      verdicts: [...this.verdicts],
+      recentFills: lastOf(this.seenFills, KEEP_RECENT_KEYS),
+      recentTrades: lastOf(this.seenTrades, KEEP_RECENT_KEYS),
+      streakResets: this.streakResets,
+    };
+  }
+
+  /**
+   * Takes the counters of a checkpoint newer than what this monitor holds (restart, resume).
+   * Returns false when the copy was not newer (nothing changed). The limits are checked by
+   * `checkLimits()` once every copy and the operator's streak resets are in (before trading).
+   */
+  restore(s: RiskSnapshot): boolean {
+    if (!s || s.v !== 1 || s.seq <= this.seq) return false;
+    this.seq = s.seq;
+    this.pnl = new Decimal(s.pnlCumulativeUsd);
+    this.consecutive = s.consecutiveLosses;
+    this.closedCount = s.closedTrades;
+    this.trades.splice(0, this.trades.length, ...s.trades);
+    this.slippages.splice(0, this.slippages.length, ...s.fillSlippageBps);
+    this.verdicts.splice(0, this.verdicts.length, ...s.verdicts);
+    for (const k of s.recentFills) this.seenFills.add(k);
+    for (const k of s.recentTrades) this.seenTrades.add(k);
+    this.streakResets = Math.max(this.streakResets, s.streakResets);
+    return true;
+  }
+
+  /**
+   * The operator's explicit reset of the losing streak (`hlx resume --reset-streak`), counted by the
+   * session workflow: applied once per reset. Cumulative pnl is never reset within a session.
+   */
+  applyStreakResets(n: number): void {
+    if (!(n > this.streakResets)) return;
+    this.streakResets = n;
+    this.consecutive = 0;
+    this.publishChange();
+  }
+
+  /** Restored counters past a limit stop the session again at once (cumulative loss never resets). */
+  checkLimits(): void {
+    if (this.pnl.lte(this.maxLoss.neg())) {
+      this.fire('CumulativeLoss', { pnlCumulativeUsd: this.pnl.toString(), limitUsd: this.d.thresholds.maxCumulativeLossUsd, restored: true });
+    } else if (this.consecutive >= this.d.thresholds.maxConsecutiveLosses) {
+      this.fire('ConsecutiveLosses', { consecutiveLosses: this.consecutive, limit: this.d.thresholds.maxConsecutiveLosses, restored: true });
+    }
+  }
+
+  /** marks the counters changed; published once the event is fully handled */
+  private changed(): void {
+    this.dirty = true;
+  }
+
+  private publishChange(): void {
+    this.dirty = false;
+    this.seq++;
+    try {
+      this.d.onChange?.();
+    } catch (e) {
+      this.d.onError?.(e);
+    }
+  }
+
   private fire(reason: HardStopReason, details: object): void {
     if (this.fired) return;
     this.fired = { reason, details };
@@ -201,4 +305,9 @@ export class RiskMonitor {
         .catch((e) => this.d.onError?.(e));
     }
   }
+}
+
+function lastOf(set: Set<string>, n: number): string[] {
+  const all = [...set];
+  return all.length > n ? all.slice(all.length - n) : all;
 }

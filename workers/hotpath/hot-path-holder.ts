@@ -16,7 +16,11 @@ export function kickOnHardStop(h: Pick<HotPath, 'latch' | 'loop'>): void {
 
 export class HotPathHolder {
   private hp: HotPath;
-  constructor(private readonly deps: () => HotPathDeps) {
+  /** `onBuilt` runs on every hot path built here, before anything can trigger it (the journal's latch listener) */
+  constructor(
+    private readonly deps: () => HotPathDeps,
+    private readonly onBuilt?: (h: HotPath) => void,
+  ) {
     this.hp = this.build();
   }
 
@@ -33,6 +37,7 @@ export class HotPathHolder {
 
   private build(): HotPath {
     const h = createHotPath(this.deps());
+    this.onBuilt?.(h);
     kickOnHardStop(h);
     return h;
   }

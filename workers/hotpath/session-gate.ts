@@ -34,6 +34,10 @@ export interface SessionGateDeps {
   temporalStaleMs: number;
   /** an operator resumed the session: the holder was rebuilt, the venue must be re-read */
   onResumed: () => void;
+  /** #11: the lease the session is asked to hold on this hot path, ms */
+  leaseMs?: number;
+  /** #11: the session's answer to the ready report, before it can allow trading (risk counters restored) */
+  onSessionState?: (s: SessionState) => void;
 }
 
 export class SessionGate {
@@ -131,9 +135,10 @@ export class SessionGate {
   private async report(): Promise<void> {
     const positions = this.d.holder.current.tracker.allPositions();
     const s = await this.d.link.client.workflow.executeUpdateWithStart(hotPathReadyUpdate, {
-      args: [{ hostId: this.d.hostId, taskQueue: this.d.hotPathTaskQueue, positions }],
+      args: [{ hostId: this.d.hostId, taskQueue: this.d.hotPathTaskQueue, positions, ...(this.d.leaseMs ? { leaseMs: this.d.leaseMs } : {}) }],
       startWorkflowOperation: startSessionOperation(this.d.link),
     });
+    this.d.onSessionState?.(s); // #11: restore before trading
     this.needReport = false;
     if (STOP_PHASES.includes(s.phase)) {
       this.d.log.warn('session is stopped: no order will be sent until an operator resumes it', { phase: s.phase, hardStop: s.hardStop?.reason });

@@ -130,7 +130,7 @@ export interface ChildWorker {
 }
 
 /** The hot-path worker as its own process (tsx workers/hotpath-worker.ts --config FILE). */
-export function spawnWorker(env: OperatorEnv, config: SessionConfig): ChildWorker {
+export function spawnWorker(env: OperatorEnv, config: SessionConfig, extraEnv: Record<string, string> = {}): ChildWorker {
   const file = path.join(env.tmp, `${config.session.id}.yaml`);
   fs.writeFileSync(file, JSON.stringify(config));
   const statusDir = path.join(env.tmp, 'status');
@@ -144,8 +144,10 @@ export function spawnWorker(env: OperatorEnv, config: SessionConfig): ChildWorke
       HLX_TASK_QUEUE_STOP: env.queues.stop,
       HLX_TASK_QUEUE_HOTPATH_PREFIX: env.queues.hotPathPrefix,
       HLX_STATUS_DIR: statusDir,
+      HLX_STATE_DIR: path.join(env.tmp, 'state'),
       HLX_LOG_LEVEL: 'info',
       HLX_LOG_FORMAT: 'text',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

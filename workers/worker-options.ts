@@ -1,0 +1,61 @@
+/**
+ * Options every Temporal Worker of hl-executor shares, in one place (#11): sticky-queue timeout and
+ * shutdown grace from temporal.yaml, and Worker Versioning. Each Worker.create spreads
+ * `...workerOptions(kind, o)` — one line.
+ *
+ * Worker Versioning (Worker Deployments, SDK 1.24 `workerDeploymentOptions`): with HLX_BUILD_ID set,
+ * the workflow workers (session and stop queues) join deployment HLX_WORKER_DEPLOYMENT (default
+ * `hl-executor`) as version <deployment>.<build id>, and every workflow they start is PINNED to that
+ * version: a stop sequence, and a session, run to the end on the build that started them, while
+ * new ones go to the deployment's current version (`temporal worker deployment set-current-version`).
+ * See src/orchestration/README.md "Changing workflow code". Without HLX_BUILD_ID the workers are
+ * unversioned (local runs, most tests).
+ *
+ * The hot-path worker runs activities only, on its own per-session queue, and stays unversioned:
+ * activity tasks of a pinned workflow on another queue are dispatched to that queue's pollers.
+ */
+import type { WorkerOptions } from '@temporalio/worker';
+import { z } from 'zod';
+import { durationMs, type TemporalYaml } from '../src/config/temporal';
+import { formatZodError } from '../src/config/zod-error';
+
+export interface WorkerBuild {
+  deploymentName: string;
+  buildId: string;
+}
+
+const Name = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, ".", "_" or "-" (no spaces)');
+export const WorkerBuildEnv = z.object({
+  HLX_WORKER_DEPLOYMENT: Name.default('hl-executor'),
+  HLX_BUILD_ID: Name.optional(),
+});
+
+/** The build this process is, from HLX_BUILD_ID / HLX_WORKER_DEPLOYMENT; undefined = unversioned. */
+export function workerBuildFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerBuild | undefined {
+  const r = WorkerBuildEnv.safeParse({ HLX_WORKER_DEPLOYMENT: env.HLX_WORKER_DEPLOYMENT || undefined, HLX_BUILD_ID: env.HLX_BUILD_ID || undefined });
+  if (!r.success) throw new Error(`worker build environment: ${formatZodError(r.error)}`);
+  return r.data.HLX_BUILD_ID ? { deploymentName: r.data.HLX_WORKER_DEPLOYMENT, buildId: r.data.HLX_BUILD_ID } : undefined;
+}
+
+export type WorkerKind = 'session' | 'stop' | 'hotpath';
+
+export interface SharedWorkerOptions {
+  settings: TemporalYaml['worker'];
+  /** omitted = from the environment */
+  build?: WorkerBuild | null;
+  identity?: string;
+}
+
+export function workerOptions(kind: WorkerKind, o: SharedWorkerOptions): Partial<WorkerOptions> {
+  const build = o.build === undefined ? workerBuildFromEnv() : (o.build ?? undefined);
+  const out: Partial<WorkerOptions> = {
+    // a crashed worker's sticky queue is given up quickly so another worker takes the workflow over
+    stickyQueueScheduleToStartTimeout: durationMs(o.settings.stickyQueueScheduleToStartTimeout),
+    shutdownGraceTime: durationMs(o.settings.shutdownGraceTime),
+    ...(o.identity ? { identity: o.identity } : {}),
+  };
+  if (build && kind !== 'hotpath') {
+    out.workerDeploymentOptions = { version: build, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' };
+  }
+  return out;
+}
