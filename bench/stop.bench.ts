@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const t = await connectTestTemporal();
   // The venue's IP weight budget (1200/min) would throttle 40 back-to-back stops; lifted here.
   const acct = await startSimAccount(21, { ipWeightPerMinute: Infinity });
-  const stack = await startStack(t.nativeConnection, t.namespace, acct.activities);
+  const stack = await startStack(t.nativeConnection, t.namespace, acct.activities, { account: acct.address });
   const rows: { metric: string; value: number; unit: string; goal?: string }[] = [];
   let hot: Awaited<ReturnType<typeof startHotPathStandIn>> | null = null;
   try {

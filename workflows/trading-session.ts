@@ -10,6 +10,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   log,
   setCurrentDetails,
   setHandler,
@@ -18,6 +19,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  abandonStopSignal,
+  abandonUpdate,
+  stopProgressSignal,
   checkpointSignal,
   hardStopSignal,
   hotPathNotReadySignal,
@@ -34,6 +38,9 @@ import { stopWorkflowId } from '../src/orchestration/ids';
 import {
   initialState,
   mayContinueAsNew,
+  abandonRejection,
+  onAbandon,
+  onStopProgress,
   nextStopNumber,
   onCheckpoint,
   onHardStop,
@@ -133,6 +140,34 @@ export async function tradingSession(input: TradingSessionInput & TradingSession
     publish();
   });
 
+  // ---- stop (#10): the running stop's progress, and the operator's abandon ----
+  setHandler(
+    stopProgressSignal,
+    (p) => {
+      state = onStopProgress(state, p, Date.now());
+      publish();
+    },
+    { description: 'the running stop reports its phase: STOP_WAITING_WORKER, STOP_STUCK, FLATTENING' },
+  );
+  setHandler(
+    abandonUpdate,
+    async (req) => {
+      const d = onAbandon(state, req, Date.now(), stopRunning);
+      state = d.state;
+      publish();
+      if (d.signalStop) await getExternalWorkflowHandle(d.signalStop).signal(abandonStopSignal, { note: req.note.trim(), ...(req.operator ? { operator: req.operator } : {}) });
+      return state;
+    },
+    {
+      validator: (req) => {
+        const why = abandonRejection(state, req);
+        if (why) throw new Error(why);
+      },
+      description: 'operator abandon {note}: gives a running or failed stop up (exposure may remain: handle it by hand)',
+    },
+  );
+  // ---- end stop (#10) ----
+
   publish();
 
   for (;;) {
@@ -162,7 +197,21 @@ export async function tradingSession(input: TradingSessionInput & TradingSession
       const child = await startChild(stopSequence, {
         workflowId,
         taskQueue: input.stopWorkflowTaskQueue ?? workflowInfo().taskQueue,
-        args: [{ sessionId: state.sessionId, account: state.account, n, reason, source, hotPathTaskQueue: state.hotPathTaskQueue, options: input.stop }],
+        args: [
+          {
+            sessionId: state.sessionId,
+            account: state.account,
+            n,
+            reason,
+            source,
+            hotPathTaskQueue: state.hotPathTaskQueue,
+            options: input.stop,
+            // stop (#10): the account acted on, the trigger's time (expiresAfter clock), the session's sinks
+            ...(input.vaultAddress ? { vaultAddress: input.vaultAddress } : {}),
+            ...(state.hardStop ? { triggeredAt: state.hardStop.at } : {}),
+            ...(input.alertSinks ? { alertSinks: input.alertSinks } : {}),
+          },
+        ],
         // A stop in flight finishes even if the session is terminated or reset.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         staticSummary: `stop ${n}: ${reason} from ${source}`,

@@ -127,6 +127,9 @@ export function createHotPath(deps: HotPathDeps) {
     cloidPrefix: deps.cloidPrefix ?? randomBytes(8).toString('hex'),
     alert: deps.alert,
     onEvent: emit,
+    // stop (#10): on a HardStop, close every position from memory right after the cancels, and send at once
+    flattenOnHardStop: { maxSlippageBps: cfg.stop.maxSlippageBps },
+    onStopOrdersQueued: () => queueMicrotask(drainStopOrders),
   });
   riskMonitor = new RiskMonitor({
     thresholds: cfg.risk,
@@ -151,6 +154,34 @@ export function createHotPath(deps: HotPathDeps) {
     onEvent: emit,
     onTransportError: (e) => onError('transport', e),
   });
+
+  // ---- stop (#10): the trigger path sends its cancels and flatten orders now, not at the next tick ----
+  function drainStopOrders(): void {
+    // bounded: at most one batch per in-flight slot; what is left goes at the next ticks
+    for (let i = 0; i < cfg.executor.maxInFlightPosts; i++) {
+      const q = scheduler.sizes;
+      if (q.cancels + q.reduceOnly === 0) return;
+      if (!loop.tick().sent) return;
+    }
+  }
+
+  /** Nothing this hot path signed can still land unanswered: no post in flight, no new order of unknown outcome. */
+  function inFlightSettled(): boolean {
+    if (loop.postsInFlight > 0) return false;
+    for (const o of tracker.ordersPossiblyLive()) if (!o.reduceOnly && (o.state === 'inflight' || o.state === 'unknown')) return false;
+    return true;
+  }
+
+  /** Waits (bounded) until inFlightSettled(); true when it was reached. */
+  async function waitInFlightSettled(boundMs: number): Promise<boolean> {
+    const until = Date.now() + boundMs;
+    while (!inFlightSettled()) {
+      if (Date.now() >= until) return false;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return true;
+  }
+  // ---- end stop (#10) ----
 
   strategy = deps.strategy ?? strategyFromConfig(cfg);
   const driver = new StrategyDriver(strategy, { executor, markets: marketState, tracker, latch, readiness, coins: cfg.markets });
@@ -264,6 +295,8 @@ export function createHotPath(deps: HotPathDeps) {
       readiness.set('tradingAllowed', allowed);
     },
     hardStop,
+    inFlightSettled,
+    waitInFlightSettled,
     /** Submit one signal through the gates (replay/operator/testing). */
     submitSignal(sig: unknown): ExecutionResult {
       return executor.onSignal(sig);
