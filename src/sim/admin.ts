@@ -41,6 +41,10 @@ export interface SimAdmin {
   duplicateFills(on: boolean): void;
   reorderFills(on: boolean): void;
   http429(n: number): void;
+  /** stop (#10): refuse every cancel action as a whole with `error` ('' or omitted = stop refusing) */
+  refuseCancels(error: string): void;
+  /** stop (#10): the synthetic market maker withdraws (true) or returns (false) */
+  noLiquidity(on: boolean): void;
   state(address: string): SimAccountState;
   setPrice(coin: string, px: string): string;
   freezePrices(on: boolean): void;
@@ -115,6 +119,13 @@ export function createAdmin(d: AdminDeps): SimAdmin {
     http429(n) {
       f.http429Remaining = Math.floor(nonNeg(n, 'n'));
     },
+    refuseCancels(error) {
+      f.refuseCancelsError = typeof error === 'string' ? error : '';
+    },
+    noLiquidity(on) {
+      f.noLiquidity = on;
+      d.flush();
+    },
     state(address) {
       return accountState(e, address, d.agentsOf(address.toLowerCase()));
     },
@@ -183,6 +194,8 @@ const ADMIN_OPS = {
   duplicateFills: z.object({ on: bool }),
   reorderFills: z.object({ on: bool }),
   http429: z.object({ n: count }),
+  refuseCancels: z.object({ error: z.string() }),
+  noLiquidity: z.object({ on: bool }),
   state: z.object({ address: z.string() }),
   setPrice: z.object({ coin: z.string(), px: z.string() }),
   freezePrices: z.object({ on: bool }),
@@ -212,6 +225,8 @@ export function runAdminOp(admin: SimAdmin, op: string, body: unknown): { status
       case 'duplicateFills': admin.duplicateFills(a.on); break;
       case 'reorderFills': admin.reorderFills(a.on); break;
       case 'http429': admin.http429(a.n); break;
+      case 'refuseCancels': admin.refuseCancels(a.error); break;
+      case 'noLiquidity': admin.noLiquidity(a.on); break;
       case 'state': result = admin.state(a.address); break;
       case 'setPrice': result = { markPx: admin.setPrice(a.coin, a.px) }; break;
       case 'freezePrices': admin.freezePrices(a.on); break;
