@@ -51,6 +51,8 @@ export interface StopWorkerOptions {
   workerSettings?: TemporalYaml['worker'];
   /** also poll the session queue (default true) */
   pollSession?: boolean;
+  /** also poll the stop queue's workflows (default true; false = this account's activities and alerts only) */
+  pollStopWorkflows?: boolean;
   identity?: string;
 }
 
@@ -74,14 +76,14 @@ export async function startStopWorker(opts: StopWorkerOptions): Promise<StopWork
   };
   const workers: Worker[] = [];
   // The stop queue carries the stop (and alert) workflows of every account.
-  workers.push(await Worker.create({ ...common, taskQueue: opts.queues.stop } as WorkerOptions));
+  if (opts.pollStopWorkflows !== false) workers.push(await Worker.create({ ...common, taskQueue: opts.queues.stop } as WorkerOptions));
   // The account's own queue carries its venue activities: only this worker's account.
   const activityOnly = { connection: opts.connection, namespace: opts.namespace, ...(opts.identity ? { identity: opts.identity } : {}), shutdownGraceTime: durationMs(ws.shutdownGraceTime) };
   workers.push(await Worker.create({ ...activityOnly, taskQueue: stopActivityQueue(opts.queues.stop, opts.account, opts.vaultAddress), activities: opts.activities } as WorkerOptions));
   workers.push(
     await Worker.create({ ...activityOnly, taskQueue: alertQueue(opts.queues.stop), activities: opts.alertActivities ?? createAlertActivities({ envSinks: [] }) } as WorkerOptions),
   );
-  if (opts.pollSession !== false && opts.queues.session !== opts.queues.stop) {
+  if (opts.pollSession !== false && opts.pollStopWorkflows !== false && opts.queues.session !== opts.queues.stop) {
     workers.push(await Worker.create({ ...common, taskQueue: opts.queues.session } as WorkerOptions));
   }
   const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);

@@ -48,7 +48,8 @@ export async function startHotPathStandIn(connection: NativeConnection, namespac
     activities: {
       async engageHotPathLatch(req: { reason: string; source: string }) {
         latchCalls.push(req);
-        return { engaged: true, cancelsEnqueued: 0 };
+        // a stand-in host with nothing in flight: it can say its posts are answered
+        return { engaged: true, cancelsEnqueued: 0, flattenOrders: 0, inFlightAnswered: true };
       },
       async hotPathStatus() {
         return { phase: 'HARD_STOPPED' };
