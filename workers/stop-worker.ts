@@ -51,8 +51,10 @@ export interface StopWorkerOptions {
   workerSettings?: TemporalYaml['worker'];
   /** also poll the session queue (default true) */
   pollSession?: boolean;
-  /** also poll the stop queue's workflows (default true; false = this account's activities and alerts only) */
+  /** also poll the stop queue's workflows (default true; false = this account's activities (and alerts) only) */
   pollStopWorkflows?: boolean;
+  /** also deliver alerts (default true). One process may poll a queue only once: a second stop worker in the same process sets these false */
+  pollAlerts?: boolean;
   identity?: string;
 }
 
@@ -80,9 +82,11 @@ export async function startStopWorker(opts: StopWorkerOptions): Promise<StopWork
   // The account's own queue carries its venue activities: only this worker's account.
   const activityOnly = { connection: opts.connection, namespace: opts.namespace, ...(opts.identity ? { identity: opts.identity } : {}), shutdownGraceTime: durationMs(ws.shutdownGraceTime) };
   workers.push(await Worker.create({ ...activityOnly, taskQueue: stopActivityQueue(opts.queues.stop, opts.account, opts.vaultAddress), activities: opts.activities } as WorkerOptions));
-  workers.push(
-    await Worker.create({ ...activityOnly, taskQueue: alertQueue(opts.queues.stop), activities: opts.alertActivities ?? createAlertActivities({ envSinks: [] }) } as WorkerOptions),
-  );
+  if (opts.pollAlerts !== false) {
+    workers.push(
+      await Worker.create({ ...activityOnly, taskQueue: alertQueue(opts.queues.stop), activities: opts.alertActivities ?? createAlertActivities({ envSinks: [] }) } as WorkerOptions),
+    );
+  }
   if (opts.pollSession !== false && opts.pollStopWorkflows !== false && opts.queues.session !== opts.queues.stop) {
     workers.push(await Worker.create({ ...common, taskQueue: opts.queues.session } as WorkerOptions));
   }

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, string> = {
   session: './commands/session',
   hardstop: './commands/hardstop',
   resume: './commands/resume',
+  abandon: './commands/abandon',
   report: './commands/report',
   worker: './commands/worker',
   demo: './commands/demo',

@@ -13,10 +13,9 @@
 import * as http from 'node:http';
 import Decimal from 'decimal.js';
 import { Worker } from '@temporalio/worker';
-import { startOperatorEnv, startInProcessWorker, testConfig, waitUntil, type OperatorEnv } from './harness';
+import { runCli, startOperatorEnv, startInProcessWorker, testConfig, waitUntil, type OperatorEnv } from './harness';
 import { simAccountOn, openExposure, type SimAccount } from '../orchestration/sim-venue';
 import { startStopWorker, type StopWorkerHandle } from '../../../workers/stop-worker';
-import { createAlertActivities } from '../../../src/alerts';
 import { sessionWorkflowId, hotPathTaskQueue, stopWorkflowId } from '../../../src/orchestration/ids';
 import { tradingSession } from '../../../workflows/trading-session';
 import { hardStopSignal, stateQuery, type SessionPhase, type SessionState, type StopOptions, type StopSequenceResult, type AlertSinkSpec } from '../../../workflows/messages';
@@ -46,6 +45,7 @@ async function stopWorkerFor(acct: SimAccount, activities: StopActivities = acct
     workerSettings: { stickyQueueScheduleToStartTimeout: '1s', shutdownGraceTime: '1s' },
     // the env's stop worker runs every workflow; this one only acts for its account
     pollStopWorkflows: false,
+    pollAlerts: false,
     ...(identity ? { identity } : {}),
   });
 }
@@ -275,6 +275,34 @@ test('an order in flight at the trigger lands after a fast confirm-flat: the sto
   } finally {
     hot.shutdown();
     await run;
+    await wB.shutdown();
+  }
+});
+
+test('`hlx abandon --note` is the only way a stuck stop ends with exposure left: refused without a note or when nothing is stopping; then STOP_ABANDONED', async () => {
+  const B = simAccountOn(env.sim);
+  const wB = await stopWorkerFor(B);
+  try {
+    await openExposure(B, { BTC: '0.01' });
+    env.sim.admin.noLiquidity(true);
+    const { h, input } = await sessionOf(B, { fastRounds: 1, slowRoundMs: 300 });
+    const early = await runCli(env, ['abandon', '--note', 'too early', '--session-id', input.sessionId]);
+    expect(early.status).toBe(1);
+    expect(early.stderr + early.stdout).toMatch(/abandon refused .*only accepted while a stop is in force/);
+    await h.signal(hardStopSignal, { reason: 'Operator', source: 'test' });
+    await waitPhase(h, ['STOP_STUCK']);
+    const noNote = await runCli(env, ['abandon', '--note', ' ', '--session-id', input.sessionId]);
+    expect(noNote.status).not.toBe(0);
+    const r = await runCli(env, ['abandon', '--note', 'book gone; closing BTC by hand', '--operator', 'ops', '--session-id', input.sessionId]);
+    expect(r.stdout).toMatch(/phase STOP_ABANDONED; positions last seen: BTC 0\.01/);
+    const s = await h.query(stateQuery);
+    expect(s.phase).toBe('STOP_ABANDONED');
+    expect(s.stops[0]).toMatchObject({ outcome: 'STOP_ABANDONED' });
+    expect(s.stepsDone.join('\n')).toMatch(/abandon requested by ops: book gone; closing BTC by hand/);
+    expect((await env.t.client.workflow.getHandle(stopWorkflowId(input.sessionId, 1)).describe()).status.name).toBe('COMPLETED');
+    await h.terminate('test done');
+  } finally {
+    env.sim.admin.noLiquidity(false);
     await wB.shutdown();
   }
 });

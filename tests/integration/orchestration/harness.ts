@@ -90,6 +90,8 @@ export async function startStack(
     account: opts.account ?? FAKE_ACCOUNT,
     ...(opts.alertActivities ? { alertActivities: opts.alertActivities } : {}),
     ...(opts.identity ? { identity: opts.identity } : {}),
+    // a second stop worker in this process (shared queues): its account's activities only
+    ...(opts.queues ? { pollStopWorkflows: false, pollAlerts: false } : {}),
     workflowBundle: await workflowBundle(),
     workerSettings: { stickyQueueScheduleToStartTimeout: '1s', shutdownGraceTime: '1s' },
   });
