@@ -85,6 +85,8 @@ export interface StopRecord {
   /** workflow time at which the stop saw flat confirmed by the venue */
   flatConfirmedAt?: number;
   error?: string;
+  /** stop (#10): the last progress report applied (its seq) */
+  progressSeq?: number;
 }
 
 export type StopOutcome = 'STOPPED_FLAT' | 'STOP_FAILED' | 'STOP_ABANDONED';
@@ -221,6 +223,8 @@ export interface LatchOutcome {
 /** stop (#10): the stop child tells the session where it is (phase + a line for the UI). */
 export interface StopProgress {
   n: number;
+  /** increasing within a stop (signals between workflows may arrive out of order: older ones are ignored) */
+  seq?: number;
   phase: 'FLATTENING' | 'STOP_WAITING_WORKER' | 'STOP_STUCK';
   note: string;
   positions?: PositionView[];

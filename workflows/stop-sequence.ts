@@ -85,6 +85,7 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
   });
 
   const parent = info.parent;
+  let progressSeq = 0;
   /** Tells the session on a change of phase (or, `force`, with a fresh note: rate-limited by the caller). */
   const progress = (phase: StopProgress['phase'], note: string, force = false) => {
     if (reportedPhase === phase && !force) return;
@@ -92,12 +93,13 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
     setCurrentDetails(renderDetails(input, c.steps, reportedPhase));
     if (!parent) return;
     // Fire and forget: the session shows it; a session that is gone must not stop the stop.
+    // seq: signals to another workflow may arrive out of order; the session keeps the latest
     getExternalWorkflowHandle(parent.workflowId)
-      .signal(stopProgressSignal, { n: input.n, phase, note, ...(st.snap ? { positions: openPositions(st.snap) } : {}) })
+      .signal(stopProgressSignal, { n: input.n, seq: c.round * 1000 + ++progressSeq, phase, note, ...(st.snap ? { positions: openPositions(st.snap) } : {}) })
       .catch((e: unknown) => log.warn('stop progress not delivered', { error: failureText(e) }));
   };
   let alertSeq = 0;
-  const alert = (level: AlertRequest['level'], outcome: AlertRequest['outcome'], message: string) => {
+  const alert = (level: AlertRequest['level'], outcome: AlertRequest['outcome'], message: string): Promise<unknown> => {
     const req: AlertRequest = {
       level,
       sessionId: input.sessionId,
@@ -110,7 +112,7 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
     };
     c.lastAlertAt = Date.now();
     // Delivered by its own child (retried activities on the alert queue): never delays the stop.
-    void startChild(alertDelivery, {
+    return startChild(alertDelivery, {
       workflowId: `${info.workflowId}-alert-${c.runs}-${++alertSeq}`,
       taskQueue: info.taskQueue,
       args: [{ alert: req, sinks: input.alertSinks ?? [], queue: alertQueue(baseQueue) }],
@@ -204,7 +206,8 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
       : `${input.sessionId}: ${outcome} after ${c.round} round(s): ` +
         (st.snap ? `${remaining.map((p) => `${p.coin} ${p.szi}`).join(', ') || 'no position'}, ${openOrdersLeft} open order(s) left` : 'venue state unknown');
   if (outcome !== 'STOPPED_FLAT') log.error('stop sequence ended with exposure possibly left', { sessionId: input.sessionId, outcome, remaining, openOrdersLeft });
-  alert(outcome === 'STOPPED_FLAT' ? 'info' : 'critical', outcome, message);
+  // The last alert's child must be started before this workflow completes (its delivery is not awaited).
+  await alert(outcome === 'STOPPED_FLAT' ? 'info' : 'critical', outcome, message);
   step(summaries.alert(outcome, c.round, remaining.length));
   return {
     outcome,

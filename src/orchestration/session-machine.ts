@@ -297,8 +297,10 @@ export function onStopProgress(state: SessionState, p: StopProgress, now: number
   if (!p || !current || current.n !== p.n || current.endedAt !== undefined) return state;
   if (!STOPPING_PHASES.includes(state.phase) || state.phase === 'HARD_STOP') return state;
   if (p.phase !== 'FLATTENING' && p.phase !== 'STOP_WAITING_WORKER' && p.phase !== 'STOP_STUCK') return state;
+  if (typeof p.seq === 'number' && current.progressSeq !== undefined && p.seq <= current.progressSeq) return state;
   return {
     ...state,
+    stops: typeof p.seq === 'number' ? state.stops.map((x) => (x === current ? { ...x, progressSeq: p.seq } : x)) : state.stops,
     phase: p.phase,
     ...(Array.isArray(p.positions) ? { positions: p.positions.map((x) => ({ coin: x.coin, szi: x.szi })) } : {}),
     stepsDone: tail([...state.stepsDone, `${p.phase}: ${typeof p.note === 'string' ? p.note : ''}`], 40),

@@ -64,7 +64,8 @@ async function sessionOf(acct: SimAccount, stop: StopOptions = {}, alertSinks?: 
       stopTaskQueue: env.queues.stop,
       latchTimeoutMs: 300,
       hotPathExpiresAfterMs: 500,
-      workerWaitMs: 500,
+      // generous: a loaded machine must not look like a missing worker
+      workerWaitMs: 3_000,
       backoffInitialMs: 50,
       backoffMaxMs: 200,
       ...stop,
@@ -89,7 +90,7 @@ test('two accounts on one namespace: B has no stop worker → its stop waits vis
   try {
     await waitUntil(() => hpA.lastState()?.phase, (p) => p === 'READY_TRADING', 60_000, 'A trading');
     await openExposure(B, { BTC: '0.02', ETH: '-0.3' }, { SOL: '1' });
-    const { h, input } = await sessionOf(B);
+    const { h, input } = await sessionOf(B, { workerWaitMs: 1_000 });
     const fillsA0 = env.sim.admin.state(env.address).fills.length;
     await h.signal(hardStopSignal, { reason: 'Operator', source: 'test' });
 

@@ -47,3 +47,11 @@ test('abandon: only while a stop is in force or failed, only with a note; a runn
   expect(f).toMatchObject({ signalStop: null, state: { phase: 'STOP_ABANDONED' } });
   expect(() => onAbandon(ready, { note: 'x' }, 8, false)).toThrow();
 });
+
+test('progress signals that arrive out of order: an older one never overrides a newer one', () => {
+  let s = flattening();
+  s = onStopProgress(s, { n: 1, seq: 5, phase: 'STOP_STUCK', note: 'stuck' }, 3);
+  const late = onStopProgress(s, { n: 1, seq: 4, phase: 'STOP_WAITING_WORKER', note: 'old news' }, 4);
+  expect(late).toBe(s);
+  expect(onStopProgress(s, { n: 1, seq: 6, phase: 'FLATTENING', note: 'polling again' }, 5).phase).toBe('FLATTENING');
+});
