@@ -195,6 +195,8 @@ test('a position that cannot be flattened: STOP_STUCK after the fast rounds, the
     expect(s.stops[0]).toMatchObject({ workflowId: stopWorkflowId(input.sessionId, 1), outcome: 'STOPPED_FLAT' });
     expect(s.stops[0].attempts).toBeGreaterThanOrEqual(5);
     expect(venue.isFlat()).toBe(true);
+    recorded.push(input.sessionId, stopWorkflowId(input.sessionId, 1));
+    await recordFixture('stop-stuck-then-flat', stopWorkflowId(input.sessionId, 1));
     await h.terminate('test done');
   } finally {
     await stack.shutdown();
