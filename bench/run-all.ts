@@ -19,7 +19,7 @@ const BENCHES: { name: string; what: string; cmd: string[] }[] = [
   { name: 'hotpath', what: 'gates and tick → signed batch', cmd: ['npx', 'tsx', 'bench/hotpath.bench.ts'] },
   { name: 'post', what: 'post round trip on loopback', cmd: ['npx', 'tsx', 'bench/post.bench.ts'] },
   { name: 'sim', what: 'simulator throughput', cmd: ['npx', 'tsx', 'bench/sim.bench.ts'] },
-  { name: 'hotpath-stop', what: 'HardStop trigger → first cancel on the wire', cmd: ['npx', 'tsx', 'bench/hotpath-stop.bench.ts'] },
+  { name: 'hotpath-stop', what: 'HardStop trigger → first cancel on the wire; every position closed from memory', cmd: ['npx', 'tsx', 'bench/hotpath-stop.bench.ts'] },
   {
     name: 'stop',
     what: 'Temporal: signal → handler, trigger → flat confirmed',
