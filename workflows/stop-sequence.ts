@@ -74,6 +74,8 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
   const st: { abandoned: AbandonRequest | null; snap: VenueSnapshot | null } = { abandoned: null, snap: null };
   let reportedPhase: StopProgress['phase'] | null = null;
   const runStartRound = c.round;
+  // waiting for a worker adds history without rounds passing: it counts towards continue-as-new too
+  let waitsThisRun = 0;
 
   const step = (s: string) => {
     c.steps.push(s);
@@ -140,6 +142,7 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
         return r;
       } catch (e) {
         if (!isScheduleToStartTimeout(e) || st.abandoned) throw e;
+        if (++waitsThisRun >= o.roundsPerRun) throw e; // the round ends; the run continues as new
         waitedMs += o.workerWaitMs;
         const note = summaries.waitingWorker(venueQueue, waitedMs);
         if (reportedPhase !== 'STOP_WAITING_WORKER') {
@@ -190,8 +193,8 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
         alert('critical', 'STOP_STUCK', `${input.sessionId}: ${note}`);
       }
     }
-    await condition(() => st.abandoned !== null, next.waitMs);
-    if (c.round - runStartRound >= o.roundsPerRun || workflowInfo().continueAsNewSuggested) {
+    if (waitsThisRun < o.roundsPerRun) await condition(() => st.abandoned !== null, next.waitMs);
+    if (c.round - runStartRound >= o.roundsPerRun || waitsThisRun >= o.roundsPerRun || workflowInfo().continueAsNewSuggested) {
       const l = await latchP;
       return continueAsNew<typeof stopSequence>({ ...input, carried: { ...c, latch: l, runs: c.runs + 1 } });
     }

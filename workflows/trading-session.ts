@@ -155,7 +155,14 @@ export async function tradingSession(input: TradingSessionInput & TradingSession
       const d = onAbandon(state, req, Date.now(), stopRunning);
       state = d.state;
       publish();
-      if (d.signalStop) await getExternalWorkflowHandle(d.signalStop).signal(abandonStopSignal, { note: req.note.trim(), ...(req.operator ? { operator: req.operator } : {}) });
+      if (d.signalStop) {
+        try {
+          await getExternalWorkflowHandle(d.signalStop).signal(abandonStopSignal, { note: req.note.trim(), ...(req.operator ? { operator: req.operator } : {}) });
+        } catch (e) {
+          // the stop ended meanwhile: its outcome stands (recorded when its result arrives)
+          log.warn('abandon: the stop had already ended', { workflowId: d.signalStop, error: e instanceof Error ? e.message : String(e) });
+        }
+      }
       return state;
     },
     {
