@@ -226,14 +226,19 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
     ...(outcome !== 'STOPPED_FLAT' ? { error: message } : {}),
   };
 
-  /** One round: read, then cancel ‖ flatten (independent: neither failure stops the other), then confirm. */
+  /**
+   * One round: cancel ‖ flatten (independent: neither failure stops the other), then confirm.
+   * The first round of a stop does not wait for a read: cancel-all and flatten-all read the venue
+   * themselves (one round trip less to flat); later rounds act per market on the last confirm.
+   */
   async function runRound(round: number): Promise<boolean> {
-    try {
-      st.snap = await call('readVenueState', summaries.read(round), [target]);
-      if (round === 1) step(`venue: ${openPositions(st.snap).length} position(s), ${st.snap.openOrders.length} open order(s)`);
-    } catch (e) {
-      noteFailure(round, 'venue state unreadable; acting on all markets', e);
-      st.snap = null;
+    if (round === 1 && !input.carried) st.snap = null;
+    else if (st.snap === null) {
+      try {
+        st.snap = await call('readVenueState', summaries.read(round), [target]);
+      } catch (e) {
+        noteFailure(round, 'venue state unreadable; acting on all markets', e);
+      }
     }
     const open = st.snap === null ? null : openPositions(st.snap);
     await Promise.all([cancelStep(round, st.snap), flattenStep(round, open)]);
@@ -244,6 +249,7 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
       return confirmed.flat && isFlat(st.snap);
     } catch (e) {
       noteFailure(round, 'confirm flat failed', e);
+      st.snap = null; // the next round reads the venue first
       return false;
     }
   }
@@ -265,7 +271,7 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
     // One activity per market: each sizes from a fresh clearinghouseState and has its own summary.
     const calls = (open === null ? [null] : open).map(async (p) => {
       try {
-        const r = await call('flattenPositions', p ? summaries.flatten(p) + ` (round ${round}, ≤ ${pricing.widenBps} bps)` : 'flatten all positions @ IOC', [{ ...target, ...(p ? { coins: [p.coin] } : {}), pricing }]);
+        const r = await call('flattenPositions', (p ? summaries.flatten(p) : 'flatten all positions @ IOC') + ` (round ${round}, ≤ ${pricing.widenBps} bps)`, [{ ...target, ...(p ? { coins: [p.coin] } : {}), pricing }]);
         for (const pr of r.pricing ?? []) if (pr.capped) step(`round ${round}: ${pr.coin}: the book ${pr.bookPx === null ? 'is too thin for the size' : `needs ${pr.bookPx}`} — held at the ${o.maxSlippageBps} bps ceiling (${pr.px})`);
         for (const ord of r.orders) {
           if (ord.status !== 'skipped') c.ordersSent++;
