@@ -138,7 +138,11 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
       try {
         const fn = venue[name] as unknown as { executeWithOptions(o: { summary: string }, a: unknown[]): Promise<Awaited<ReturnType<StopActivities[K]>>> };
         const r = await fn.executeWithOptions({ summary }, args);
-        if (reportedPhase === 'STOP_WAITING_WORKER') progress(c.stuckReported ? 'STOP_STUCK' : 'FLATTENING', `a stop worker for ${actingAccount(input.account, input.vaultAddress)} is polling again`);
+        if (reportedPhase === 'STOP_WAITING_WORKER') {
+          const note = `a stop worker for ${actingAccount(input.account, input.vaultAddress)} is polling: going on`;
+          step(note);
+          progress(c.stuckReported ? 'STOP_STUCK' : 'FLATTENING', note);
+        }
         return r;
       } catch (e) {
         if (!isScheduleToStartTimeout(e) || st.abandoned) throw e;
