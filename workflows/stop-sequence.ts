@@ -71,7 +71,7 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
   const c: StopCarried = input.carried ?? { round: 0, steps: [], cancelled: 0, ordersSent: 0, latch: null as never, lastAlertAt: -Infinity, stuckReported: false, runs: 0 };
   let latch: LatchOutcome | null = input.carried?.latch ?? null;
   // a holder, not `let`s: handlers and helpers assign these, which control-flow narrowing does not see
-  const st: { abandoned: AbandonRequest | null; snap: VenueSnapshot | null } = { abandoned: null, snap: null };
+  const st: { abandoned: AbandonRequest | null; snap: VenueSnapshot | null; confirmIssuedAt: number } = { abandoned: null, snap: null, confirmIssuedAt: 0 };
   let reportedPhase: StopProgress['phase'] | null = null;
   const runStartRound = c.round;
   // waiting for a worker adds history without rounds passing: it counts towards continue-as-new too
@@ -172,15 +172,20 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
     c.round++;
     const flat = await runRound(c.round);
     if (flat) {
-      const d = flatDeclarable(latch, Date.now(), triggeredAt, o);
+      const d = flatDeclarable(latch, st.confirmIssuedAt, triggeredAt, o);
       if (d.declarable) {
         outcome = 'STOPPED_FLAT';
         flatConfirmedAt = Date.now();
         break;
       }
       // Something the hot path signed before the trigger may still land: wait, then look again.
-      step(`round ${c.round}: the venue shows flat, but ${latch ? 'the hot path could not say its in-flight posts are answered' : 'the hot path has not answered yet'} — confirming again in ≤ ${d.waitMs} ms`);
-      await condition(() => st.abandoned !== null || (latch !== null && latch.inFlightAnswered), d.waitMs);
+      step(
+        `round ${c.round}: the venue shows flat, but ` +
+          (latch === null ? 'the hot path has not answered yet' : latch.inFlightAnswered ? 'the hot path answered after that read' : 'the hot path could not say its in-flight posts are answered') +
+          ` — confirming again${d.waitMs > 0 ? ` in ≤ ${d.waitMs} ms` : ''}`,
+      );
+      if (d.waitMs > 0) await condition(() => st.abandoned !== null || (latch !== null && latch.inFlightAnswered), d.waitMs);
+      st.snap = null; // what landed meanwhile is read and acted on at once
       continue;
     }
     const next = afterConfirm(false, c.round, o);
@@ -247,6 +252,7 @@ export async function stopSequence(input: StopSequenceInput): Promise<StopSequen
     const open = st.snap === null ? null : openPositions(st.snap);
     await Promise.all([cancelStep(round, st.snap), flattenStep(round, open)]);
     try {
+      st.confirmIssuedAt = Date.now();
       const confirmed = await call('confirmFlat', summaries.confirm(round, open === null ? -1 : open.length), [target]);
       st.snap = { positions: confirmed.positions, openOrders: confirmed.openOrders };
       step(`round ${round}: ${summaries.confirmResult(st.snap)}`);

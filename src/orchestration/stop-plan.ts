@@ -155,19 +155,24 @@ export function alertDue(now: number, lastAlertAt: number, o: Pick<ResolvedStopO
 }
 
 /**
- * Flat may be declared only when nothing the hot path signed before the trigger can still land:
- * it answered that its latch is engaged and its in-flight posts are answered, or (host gone, or
- * it could not say) the longest expiresAfter it may have used has passed since the trigger.
- * `wait` = how long at most to wait before asking again (the latch answer may come sooner).
+ * Flat may be declared only when nothing the hot path signed before the trigger can still land,
+ * judged for the venue read that showed flat (`readAt`, workflow time when it was issued): the
+ * hot path had answered — before that read — that its latch is engaged and its in-flight posts
+ * are answered; or (host gone, or it could not say) the longest expiresAfter it may have used had
+ * passed since the trigger when the read was issued. A read issued earlier proves nothing: an
+ * order answered just before the latch answer may have landed after it.
+ * `waitMs` = how long at most to wait before confirming again (the latch answer may come sooner).
  */
 export function flatDeclarable(
-  latch: { latch: 'engaged' | 'host-gone'; inFlightAnswered: boolean } | null,
-  now: number,
+  latch: { latch: 'engaged' | 'host-gone'; inFlightAnswered: boolean; at: number } | null,
+  readAt: number,
   triggeredAt: number,
   o: Pick<ResolvedStopOptions, 'hotPathExpiresAfterMs'>,
 ): { declarable: boolean; waitMs: number } {
-  if (latch && latch.latch === 'engaged' && latch.inFlightAnswered) return { declarable: true, waitMs: 0 };
-  const left = triggeredAt + o.hotPathExpiresAfterMs - now;
+  if (latch && latch.latch === 'engaged' && latch.inFlightAnswered) {
+    return latch.at <= readAt ? { declarable: true, waitMs: 0 } : { declarable: false, waitMs: 0 };
+  }
+  const left = triggeredAt + o.hotPathExpiresAfterMs - readAt;
   // Not answered yet: wait for the answer (bounded by the latch timeout) — a hot path that has not
   // latched may still sign, whatever the clock says.
   if (latch === null) return { declarable: false, waitMs: Math.max(left, 50) };

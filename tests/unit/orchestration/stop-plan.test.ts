@@ -56,15 +56,19 @@ describe('stop (#10): account queues, widening, alerts, flat declarable', () => 
     expect(alertDue(30_000, 1_000, { alertMinIntervalMs: 60_000 })).toBe(false);
     expect(alertDue(61_000, 1_000, { alertMinIntervalMs: 60_000 })).toBe(true);
   });
-  test('flat is declarable only after the hot path answered with its in-flight posts answered, or expiresAfter passed', () => {
+  test('flat is declarable only for a read issued after the hot path answered with its in-flight posts answered, or after expiresAfter', () => {
     const o = { hotPathExpiresAfterMs: 5_000 };
-    expect(flatDeclarable({ latch: 'engaged', inFlightAnswered: true }, 100, 0, o)).toEqual({ declarable: true, waitMs: 0 });
+    const engaged = (at: number) => ({ latch: 'engaged' as const, inFlightAnswered: true, at });
+    expect(flatDeclarable(engaged(100), 150, 0, o)).toEqual({ declarable: true, waitMs: 0 });
+    // the answer came after the read that showed flat: that read proves nothing, confirm again
+    expect(flatDeclarable(engaged(200), 150, 0, o)).toEqual({ declarable: false, waitMs: 0 });
     expect(flatDeclarable(null, 100, 0, o)).toEqual({ declarable: false, waitMs: 4_900 });
     expect(flatDeclarable(null, 9_000, 0, o)).toEqual({ declarable: false, waitMs: 50 });
-    expect(flatDeclarable({ latch: 'host-gone', inFlightAnswered: false }, 1_000, 0, o)).toEqual({ declarable: false, waitMs: 4_000 });
-    expect(flatDeclarable({ latch: 'host-gone', inFlightAnswered: false }, 5_000, 0, o)).toEqual({ declarable: true, waitMs: 0 });
-    expect(flatDeclarable({ latch: 'engaged', inFlightAnswered: false }, 6_000, 0, o)).toEqual({ declarable: true, waitMs: 0 });
+    expect(flatDeclarable({ latch: 'host-gone', inFlightAnswered: false, at: 300 }, 1_000, 0, o)).toEqual({ declarable: false, waitMs: 4_000 });
+    expect(flatDeclarable({ latch: 'host-gone', inFlightAnswered: false, at: 300 }, 5_000, 0, o)).toEqual({ declarable: true, waitMs: 0 });
+    expect(flatDeclarable({ latch: 'engaged', inFlightAnswered: false, at: 300 }, 6_000, 0, o)).toEqual({ declarable: true, waitMs: 0 });
   });
+
 });
 
 describe('flat', () => {
