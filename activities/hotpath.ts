@@ -13,15 +13,19 @@ import type { HotPathStatus } from '../src/executor/hot-path';
 /** The part of the HotPath these activities use (tests pass the real one). */
 export interface HotPathHandle {
   latch: { trigger(reason: HardStopReason, source: string): boolean; isTriggered(): boolean };
-  executor: { onHardStop(reason: HardStopReason): { cancels: number } };
+  executor: { onHardStop(reason: HardStopReason): { cancels: number; flattenOrders?: number } };
   status(): HotPathStatus;
   /** a market-scoped stop (src/executor/hot-path.ts haltMarket) */
   haltMarket?(coin: string, why: string): { purged: number; cancels: number } | null;
+  /** stop (#10): waits (bounded) until no post it signed is unanswered; true when reached */
+  waitInFlightSettled?(boundMs: number): Promise<boolean>;
 }
 
 export interface EngageLatchInput {
   reason: string;
   source: string;
+  /** stop (#10): how long to wait for the in-flight posts to be answered (within the call's timeout) */
+  inFlightWaitMs?: number;
 }
 
 export interface EngageLatchResult {
@@ -29,6 +33,10 @@ export interface EngageLatchResult {
   /** false when the latch had already fired here (the RiskMonitor or Ctrl+C came first) */
   firstTrigger: boolean;
   cancelsEnqueued: number;
+  /** stop (#10): reduce-only IOC orders sent from memory to close the positions this hot path holds */
+  flattenOrders: number;
+  /** stop (#10): every post signed before the trigger (and since) has been answered by the venue */
+  inFlightAnswered: boolean;
 }
 
 /** A JSON-only copy of the status (no class instances, no bigint): what crosses Temporal. */
@@ -102,8 +110,11 @@ export function createHotPathActivities(getHotPath: () => HotPathHandle, session
       const trigger = () => void (firstTrigger = hp.latch.trigger(reason, typeof input.source === 'string' ? input.source : 'workflow'));
       if (o.fromWorkflow) o.fromWorkflow(trigger);
       else trigger();
-      const { cancels } = hp.executor.onHardStop(reason);
-      return { engaged: hp.latch.isTriggered(), firstTrigger, cancelsEnqueued: cancels };
+      const { cancels, flattenOrders } = hp.executor.onHardStop(reason);
+      // The stop may declare flat only once nothing signed here can still land (stop #10).
+      const wait = typeof input.inFlightWaitMs === 'number' && input.inFlightWaitMs >= 0 ? input.inFlightWaitMs : 500;
+      const inFlightAnswered = hp.waitInFlightSettled ? await hp.waitInFlightSettled(wait) : false;
+      return { engaged: hp.latch.isTriggered(), firstTrigger, cancelsEnqueued: cancels, flattenOrders: flattenOrders ?? 0, inFlightAnswered };
     },
 
     /** A market-scoped stop in memory: that market reduce-only, its queue purged, its open orders cancelled. */

@@ -3,10 +3,16 @@
  * venue only, so they work with the hot path's socket down or its process dead, from any host.
  * Built by a factory closing over the venue client and the signer; stateless between calls
  * (every decision is taken on a fresh read of the venue).
+ *
+ * The account acted on comes from each call (the stop workflow's input). This worker's signer can
+ * act only for the account (and vault) it was configured with: any other is refused
+ * non-retryably, naming both, before anything is read or signed.
  */
-import type { StopActivities, CancelAllResult, FlattenOrderResult, AlertRequest } from '../src/orchestration/stop-activities';
-import { isFlat, type VenueSnapshot } from '../src/orchestration/stop-plan';
-import { flattenOrderFor, type MarketRef } from '../src/orchestration/flatten';
+import { ApplicationFailure } from '@temporalio/common';
+import { WRONG_ACCOUNT_ERROR, type StopActivities, type CancelAllResult, type FlattenOrderResult, type AlertRequest, type StopTarget, type FlattenResult } from '../src/orchestration/stop-activities';
+import { actingAccount, isFlat, STOP_DEFAULTS, type VenueSnapshot } from '../src/orchestration/stop-plan';
+import { flattenOrdersFromBook, type BookFlattenPlan, type MarketRef } from '../src/orchestration/flatten';
+import type { L2Book } from '../src/exchange/hyperliquid/schemas/info';
 import { cancelAction, orderAction } from '../src/exchange/hyperliquid/actions';
 import type { ClearinghouseState, Meta, MetaAndAssetCtxs, OpenOrder } from '../src/exchange/hyperliquid/schemas/info';
 import { NonceManager } from '../src/exchange/hyperliquid/nonce';
@@ -19,6 +25,7 @@ export interface StopVenue {
   metaAndAssetCtxs(): Promise<MetaAndAssetCtxs>;
   clearinghouseState(user: string): Promise<ClearinghouseState>;
   openOrders(user: string): Promise<OpenOrder[]>;
+  l2Book(coin: string): Promise<L2Book>;
   exchange(body: { action: { type: string }; nonce: number; signature: { r: string; s: string; v: number }; vaultAddress?: string | null }): Promise<ExchangeAnswer>;
 }
 
@@ -54,8 +61,26 @@ const ALREADY_GONE = /never placed, already canceled, or filled/i;
 export function createStopActivities(deps: StopActivityDeps): StopActivities {
   const log = deps.log ?? createLogger('stop-activities');
   const nonces = deps.nonces ?? new NonceManager();
-  // TEST-ONLY switch (src/chaos/inject.ts): the stop reads another account
-  const user = chaosInject('stop-wrong-account') && process.env.HLX_CHAOS_WRONG_ACCOUNT ? process.env.HLX_CHAOS_WRONG_ACCOUNT : deps.account;
+  const mine = actingAccount(deps.account, deps.vaultAddress);
+
+  /** The account of the call, checked against this worker's: the venue address to read. */
+  function userFor(t: StopTarget | undefined): string {
+    const asked = t && typeof t.account === 'string' ? actingAccount(t.account, t.vaultAddress) : '(none)';
+    const sameVault = (t?.vaultAddress ?? '').toLowerCase() === (deps.vaultAddress ?? '').toLowerCase();
+    if (asked !== mine || !sameVault || t!.account.toLowerCase() !== deps.account.toLowerCase()) {
+      throw ApplicationFailure.create({
+        type: WRONG_ACCOUNT_ERROR,
+        nonRetryable: true,
+        message:
+          `this stop worker acts for account ${deps.account}` + (deps.vaultAddress ? ` (vault ${deps.vaultAddress})` : '') + ` with signer ${deps.signer.address}; ` +
+          `it cannot act for account ${t?.account ?? '(none)'}` + (t?.vaultAddress ? ` (vault ${t.vaultAddress})` : '') +
+          ': run a stop worker configured for that account',
+      });
+    }
+    // TEST-ONLY switch (src/chaos/inject.ts): the stop acts on another account than the one it checked
+    if (chaosInject('stop-wrong-account') && process.env.HLX_CHAOS_WRONG_ACCOUNT) return process.env.HLX_CHAOS_WRONG_ACCOUNT;
+    return mine;
+  }
 
   async function signedExchange(action: { type: string }): Promise<ExchangeAnswer> {
     const nonce = nonces.next();
@@ -76,7 +101,7 @@ export function createStopActivities(deps: StopActivityDeps): StopActivities {
     return new Map(meta.universe.map((a, i) => [a.name, { asset: i, szDecimals: a.szDecimals }]));
   }
 
-  async function snapshot(): Promise<VenueSnapshot> {
+  async function snapshot(user: string): Promise<VenueSnapshot> {
     const [ch, oo] = await Promise.all([deps.venue.clearinghouseState(user), deps.venue.openOrders(user)]);
     return {
       positions: ch.assetPositions.map((p) => ({ coin: p.position.coin, szi: p.position.szi })),
@@ -84,68 +109,42 @@ export function createStopActivities(deps: StopActivityDeps): StopActivities {
     };
   }
 
-  return {
-    async readVenueState() {
-      return snapshot();
-    },
-
-    async cancelAllOpenOrders(req?: { coins?: string[] }): Promise<CancelAllResult> {
-      const [all, meta] = await Promise.all([deps.venue.openOrders(user), deps.venue.meta()]);
-      // a market-scoped stop cancels its market's orders only
-      const only = req?.coins && req.coins.length > 0 ? new Set(req.coins) : null;
-      const open = only ? all.filter((o) => only.has(o.coin)) : all;
-      const result: CancelAllResult = { requested: open.length, cancelled: 0, alreadyGone: 0, failed: [] };
-      if (open.length === 0) return result;
-      const markets = marketsOf(meta);
-      const targets = open.flatMap((o) => {
-        const m = markets.get(o.coin);
-        if (!m) {
-          result.failed.push({ coin: o.coin, oid: o.oid, error: 'market not in the venue meta' });
-          return [];
-        }
-        return [{ coin: o.coin, asset: m.asset, oid: o.oid }];
-      });
-      if (targets.length === 0) return result;
-      const res = await signedExchange(cancelAction(targets.map(({ asset, oid }) => ({ asset, oid }))));
-      statusesOf(res).forEach((st, i) => {
-        const t = targets[i];
-        if (!t) return;
-        if (st === 'success') result.cancelled++;
-        else {
-          const err = typeof st === 'object' && st && 'error' in st ? String((st as { error: unknown }).error) : JSON.stringify(st);
-          if (ALREADY_GONE.test(err)) result.alreadyGone++;
-          else result.failed.push({ coin: t.coin, oid: t.oid, error: err });
-        }
-      });
-      log.info('cancel all open orders', { requested: result.requested, cancelled: result.cancelled, alreadyGone: result.alreadyGone, failed: result.failed.length });
-      return result;
-    },
-
-    async flattenPositions(req) {
-      // Sized from a fresh clearinghouseState and priced from fresh marks, never from the workflow's view.
-      const [ch, [meta, ctxs]] = await Promise.all([deps.venue.clearinghouseState(user), deps.venue.metaAndAssetCtxs()]);
-      const markets = marketsOf(meta);
-      const wanted = req.coins && req.coins.length > 0 ? new Set(req.coins) : null;
-      const orders: FlattenOrderResult[] = [];
-      const plans = ch.assetPositions
-        .map((p) => p.position)
-        .filter((p) => !wanted || wanted.has(p.coin))
-        .map((p) => {
-          const m = markets.get(p.coin);
-          return flattenOrderFor(p, m, m ? ctxs[m.asset]?.markPx : undefined, req.aggressionBps);
-        });
-      const toSend = plans.flatMap((p) => (p.kind === 'order' ? [p] : []));
-      for (const p of plans) {
-        if (p.kind === 'skip' && p.why !== 'already flat') {
-          orders.push({ coin: p.coin, isBuy: false, sz: '0', px: '0', status: 'skipped', error: p.why });
-        }
+  async function cancelChunk(targets: { coin: string; asset: number; oid: number }[], result: CancelAllResult): Promise<string | null> {
+    let res: ExchangeAnswer;
+    try {
+      res = await signedExchange(cancelAction(targets.map(({ asset, oid }) => ({ asset, oid }))));
+    } catch (e) {
+      return (e as Error).message;
+    }
+    result.actions = (result.actions ?? 0) + 1;
+    statusesOf(res).forEach((st, i) => {
+      const t = targets[i];
+      if (!t) return;
+      if (st === 'success') result.cancelled++;
+      else {
+        const err = typeof st === 'object' && st && 'error' in st ? String((st as { error: unknown }).error) : JSON.stringify(st);
+        if (ALREADY_GONE.test(err)) result.alreadyGone++;
+        else result.failed.push({ coin: t.coin, oid: t.oid, error: err });
       }
-      if (toSend.length === 0) return { orders };
-      const res = await signedExchange(orderAction(toSend.map((p) => p.order)));
-      const statuses = statusesOf(res);
-      toSend.forEach((p, i) => {
-        const st = statuses[i] as Record<string, unknown> | string | undefined;
-        const base = { coin: p.coin, isBuy: p.order.isBuy, sz: p.order.sz, px: p.order.px };
+    });
+    return null;
+  }
+
+  async function sendFlatten(plans: Extract<BookFlattenPlan, { kind: 'orders' }>[], maxPerAction: number, orders: FlattenOrderResult[]): Promise<void> {
+    const all = plans.flatMap((p) => p.orders.map((order) => ({ coin: p.coin, order })));
+    for (let i = 0; i < all.length; i += maxPerAction) {
+      const chunk = all.slice(i, i + maxPerAction);
+      let statuses: unknown[];
+      try {
+        statuses = statusesOf(await signedExchange(orderAction(chunk.map((c) => c.order))));
+      } catch (e) {
+        // one refused action does not stop the others; the failure is in the result (a visible step)
+        for (const c of chunk) orders.push({ coin: c.coin, isBuy: c.order.isBuy, sz: c.order.sz, px: c.order.px, status: 'error', error: (e as Error).message });
+        continue;
+      }
+      chunk.forEach((c, j) => {
+        const st = statuses[j] as Record<string, unknown> | string | undefined;
+        const base = { coin: c.coin, isBuy: c.order.isBuy, sz: c.order.sz, px: c.order.px };
         if (st && typeof st === 'object' && 'filled' in st) {
           orders.push({ ...base, status: 'filled', filledSz: String((st.filled as { totalSz?: unknown }).totalSz ?? '') });
         } else if (st && typeof st === 'object' && 'resting' in st) {
@@ -156,12 +155,77 @@ export function createStopActivities(deps: StopActivityDeps): StopActivities {
           orders.push({ ...base, status: 'error', error: err });
         }
       });
-      log.info('flatten', { orders: orders.map((o) => `${o.isBuy ? 'buy' : 'sell'} ${o.sz} ${o.coin} @ ${o.px} → ${o.status}`) });
-      return { orders };
+    }
+  }
+
+  return {
+    async readVenueState(t) {
+      return snapshot(userFor(t));
     },
 
-    async confirmFlat() {
-      const s = await snapshot();
+    async cancelAllOpenOrders(t): Promise<CancelAllResult> {
+      const user = userFor(t);
+      const maxPerAction = Math.max(1, Math.min(200, t.maxPerAction ?? STOP_DEFAULTS.maxCancelsPerAction));
+      const [all, meta] = await Promise.all([deps.venue.openOrders(user), deps.venue.meta()]);
+      // a market-scoped stop cancels its market's orders only
+      const only = t.coins && t.coins.length > 0 ? new Set(t.coins) : null;
+      const open = only ? all.filter((o) => only.has(o.coin)) : all;
+      const result: CancelAllResult = { requested: open.length, cancelled: 0, alreadyGone: 0, failed: [], actions: 0 };
+      if (open.length === 0) return result;
+      const markets = marketsOf(meta);
+      const targets = open.flatMap((o) => {
+        const m = markets.get(o.coin);
+        if (!m) {
+          result.failed.push({ coin: o.coin, oid: o.oid, error: 'market not in the venue meta' });
+          return [];
+        }
+        return [{ coin: o.coin, asset: m.asset, oid: o.oid }];
+      });
+      // Chunked to the venue's per-action limit; a refused chunk does not stop the others.
+      const refused: string[] = [];
+      for (let i = 0; i < targets.length; i += maxPerAction) {
+        const why = await cancelChunk(targets.slice(i, i + maxPerAction), result);
+        if (why) refused.push(why);
+      }
+      log.info('cancel all open orders', { requested: result.requested, cancelled: result.cancelled, alreadyGone: result.alreadyGone, failed: result.failed.length, actions: result.actions, refused: refused.length });
+      // A refused action is thrown after the others were sent, so Temporal retries (re-reading what is left).
+      if (refused.length > 0) throw new Error(`${refused.length} of ${Math.ceil(targets.length / maxPerAction)} cancel action(s) refused: ${refused[0]}`);
+      return result;
+    },
+
+    async flattenPositions(req): Promise<FlattenResult> {
+      const user = userFor(req);
+      const pricing = req.pricing ?? {
+        widenBps: req.aggressionBps ?? STOP_DEFAULTS.aggressionBps,
+        maxSlippageBps: Math.max(req.aggressionBps ?? 0, STOP_DEFAULTS.maxSlippageBps),
+        maxOrderNotionalUsd: STOP_DEFAULTS.maxOrderNotionalUsd,
+        maxOrdersPerAction: STOP_DEFAULTS.maxOrdersPerAction,
+      };
+      // Sized from a fresh clearinghouseState, priced from fresh books and marks — never from the workflow's view.
+      const [ch, [meta, ctxs]] = await Promise.all([deps.venue.clearinghouseState(user), deps.venue.metaAndAssetCtxs()]);
+      const markets = marketsOf(meta);
+      const wanted = req.coins && req.coins.length > 0 ? new Set(req.coins) : null;
+      const open = ch.assetPositions.map((p) => p.position).filter((p) => (!wanted || wanted.has(p.coin)) && !/^[+-]?0*(\.0*)?$/.test(p.szi));
+      const books = await Promise.all(open.map((p) => deps.venue.l2Book(p.coin).catch(() => null)));
+      const plans = open.map((p, i) => {
+        const m = markets.get(p.coin);
+        const b = books[i];
+        return flattenOrdersFromBook(p, m, m ? ctxs[m.asset]?.markPx : undefined, b ? { bids: b.levels[0], asks: b.levels[1] } : null, pricing);
+      });
+      const orders: FlattenOrderResult[] = [];
+      for (const p of plans) {
+        if (p.kind === 'skip' && p.why !== 'already flat') orders.push({ coin: p.coin, isBuy: false, sz: '0', px: '0', status: 'skipped', error: p.why });
+      }
+      const toSend = plans.flatMap((p) => (p.kind === 'orders' ? [p] : []));
+      const priced = toSend.map((p) => ({ coin: p.coin, bookPx: p.bookPx, px: p.px, capped: p.capped }));
+      if (toSend.length === 0) return { orders, pricing: priced };
+      await sendFlatten(toSend, Math.max(1, Math.min(40, pricing.maxOrdersPerAction)), orders);
+      log.info('flatten', { orders: orders.map((o) => `${o.isBuy ? 'buy' : 'sell'} ${o.sz} ${o.coin} @ ${o.px} → ${o.status}`) });
+      return { orders, pricing: priced };
+    },
+
+    async confirmFlat(t) {
+      const s = await snapshot(userFor(t));
       return { ...s, flat: isFlat(s) };
     },
 

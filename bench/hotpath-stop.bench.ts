@@ -6,6 +6,9 @@
  * and measures until the signed cancel action is handed to the socket (transport.post, after
  * building and signing). Also: trigger → the venue's answer to that cancel (a WS round trip).
  * ≥ 20 runs, p50/p99. Goal: first cancel < 5 ms.
+ * stop (#10): each run also holds a position in two markets; the hot path closes them from memory
+ * (reduce-only IOC right after the cancels): trigger → the venue's answer that every position is
+ * closed (verified from the simulator's books). Goal p50 < 20 ms on loopback.
  *
  * Run: npx tsx bench/hotpath-stop.bench.ts  → .run/bench/hotpath-stop.json
  */
@@ -24,7 +27,9 @@ import { kickOnHardStop, marketsFromMeta } from '../workers/hotpath-worker';
 import { createWireFor } from '../workers/venue-port';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
-const RESTING = 3;
+const RESTING = 1;
+/** markets held as positions at the trigger (the others rest an order) */
+const HELD = 2;
 /** first runs warm the JIT and the connection; not recorded */
 const WARMUP = 3;
 const rows: { metric: string; value: number; unit: string; goal?: string }[] = [];
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
   let t0 = 0;
   let firstCancelAt = 0;
   let cancelAckAt = 0;
+  let flattenAckAt = 0;
   const transport = {
     async post(req: ExchangeRequestLike): Promise<ExchangeResponseLike> {
       const type = (req.action as { type: string }).type;
@@ -89,14 +95,18 @@ async function main(): Promise<void> {
       if (isCancel && t0 && !firstCancelAt) firstCancelAt = performance.now();
       const r = await venue.post(req);
       if (isCancel && t0 && !cancelAckAt) cancelAckAt = performance.now();
+      const a = req.action as { type: string; orders?: { r?: boolean }[] };
+      if (type === 'order' && t0 && !flattenAckAt && (a.orders ?? []).every((o) => o.r === true)) flattenAckAt = performance.now();
       return r;
     },
   };
 
   const toCancel: number[] = [];
   const toAck: number[] = [];
+  const toClosed: number[] = [];
+  let notClosed = 0;
   for (let run = 0; run < RUNS + WARMUP; run++) {
-    t0 = firstCancelAt = cancelAckAt = 0;
+    t0 = firstCancelAt = cancelAckAt = flattenAckAt = 0;
     const h = createHotPath({
       config,
       markets,
@@ -116,9 +126,19 @@ async function main(): Promise<void> {
     h.start();
     await waitFor(() => h.readiness.ready, 10_000, 'READY (marks, positions, socket)');
 
-    // rest a few GTC bids 10% under the mid, in different markets (one pending order per market)
+    // hold a position in the first markets (marketable IOC buys), then rest a GTC bid in the next
+    for (const coin of config.markets.slice(0, HELD)) {
+      const rec = h.marketState.get(coin)!;
+      const mid = Number(rec.midPx ?? rec.markPx);
+      const px = (mid * 1.01).toPrecision(5);
+      const sz = (20 / mid).toFixed(rec.szDecimals);
+      const res = h.submitSignal({ market: coin, side: 'buy', size: sz, limitPx: px, tif: 'Ioc' });
+      if (res.status !== 'Accepted') throw new Error(`opening order not accepted: ${JSON.stringify(res)}`);
+    }
+    await waitFor(() => h.tracker.allPositions().length >= HELD && !h.tracker.marketsWithPendingOrders().length, 5_000, 'positions held');
+    // rest a GTC bid 10% under the mid (one pending order per market)
     const posted = h.loop.stats.posts ?? 0;
-    for (const coin of config.markets.slice(0, RESTING)) {
+    for (const coin of config.markets.slice(HELD, HELD + RESTING)) {
       const rec = h.marketState.get(coin)!;
       const mid = Number(rec.midPx ?? rec.markPx);
       const px = (mid * 0.9).toPrecision(5);
@@ -131,10 +151,13 @@ async function main(): Promise<void> {
 
     t0 = performance.now();
     h.hardStop('Operator', 'bench');
-    await waitFor(() => cancelAckAt > 0, 5_000, 'cancel answer');
+    await waitFor(() => cancelAckAt > 0 && flattenAckAt > 0, 5_000, 'cancel and flatten answers');
+    const held = (await sim.admin.state(address)).positions.filter((p) => Number(p.szi) !== 0).length;
+    if (held > 0) notClosed++;
     if (run >= WARMUP) {
       toCancel.push(firstCancelAt - t0);
       toAck.push(cancelAckAt - t0);
+      toClosed.push(flattenAckAt - t0);
     }
     h.stop();
     await waitFor(() => h.tracker.ordersPossiblyLive().length === 0, 5_000, 'orders cancelled');
@@ -152,6 +175,10 @@ async function main(): Promise<void> {
   rows.push({ metric: 'HardStop trigger → first cancel on the wire p99', value: +pct(a, 0.99).toFixed(3), unit: 'ms', goal: '< 5 ms' });
   rows.push({ metric: 'HardStop trigger → cancel acknowledged by the venue p50', value: +pct(b, 0.5).toFixed(3), unit: 'ms' });
   rows.push({ metric: 'HardStop trigger → cancel acknowledged by the venue p99', value: +pct(b, 0.99).toFixed(3), unit: 'ms' });
+  const c = [...toClosed].sort((x, y) => x - y);
+  rows.push({ metric: `HardStop trigger → every position closed on the venue (hot-path flatten, ${HELD} positions) p50`, value: +pct(c, 0.5).toFixed(3), unit: 'ms', goal: '< 20 ms' });
+  rows.push({ metric: `HardStop trigger → every position closed on the venue (hot-path flatten, ${HELD} positions) p99`, value: +pct(c, 0.99).toFixed(3), unit: 'ms' });
+  rows.push({ metric: 'runs where a position was left after the hot-path flatten', value: notClosed, unit: 'count', goal: '0' });
   rows.push({ metric: 'runs', value: RUNS, unit: 'count', goal: '≥ 20' });
   rows.push({ metric: 'open orders left on the venue after the runs', value: openLeft, unit: 'count', goal: '0' });
 
@@ -162,7 +189,7 @@ async function main(): Promise<void> {
   const dir = path.join(__dirname, '..', '.run', 'bench');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'hotpath-stop.json'), JSON.stringify({ name: 'hotpath-stop', rows }, null, 2));
-  if (openLeft !== 0) process.exitCode = 1;
+  if (openLeft !== 0 || notClosed !== 0) process.exitCode = 1;
 }
 
 main().catch((e) => {

@@ -20,7 +20,7 @@ const BENCHES: { name: string; what: string; cmd: string[] }[] = [
   { name: 'post', what: 'post round trip on loopback', cmd: ['npx', 'tsx', 'bench/post.bench.ts'] },
   { name: 'sim', what: 'simulator throughput', cmd: ['npx', 'tsx', 'bench/sim.bench.ts'] },
   { name: 'gateway', what: 'signal gateway: signal → gate result round trip, events/s to one client', cmd: ['npx', 'tsx', 'bench/gateway.bench.ts'] },
-  { name: 'hotpath-stop', what: 'HardStop trigger → first cancel on the wire', cmd: ['npx', 'tsx', 'bench/hotpath-stop.bench.ts'] },
+  { name: 'hotpath-stop', what: 'HardStop trigger → first cancel on the wire; every position closed from memory', cmd: ['npx', 'tsx', 'bench/hotpath-stop.bench.ts'] },
   {
     name: 'fleet',
     what: 'a fleet: 20 accounts × 2 sessions trading, one batch HardStop → all flat',

@@ -48,8 +48,32 @@ export function sessionInput(cfg: SessionConfig, queues: TaskQueues): TradingSes
     sessionId: id.sessionId,
     markets: [...cfg.markets],
     hotPathTaskQueue: id.hotPathTaskQueue,
-    stop: { stopTaskQueue: queues.stop },
+    stop: stopOptionsFrom(cfg, queues),
     stopWorkflowTaskQueue: queues.stop,
+    // stop (#10): the stop acts on the vault when one is traded for, and alerts the session's sinks
+    ...(cfg.venue.vaultAddress ? { vaultAddress: cfg.venue.vaultAddress.toLowerCase() } : {}),
+    ...(cfg.alerts.sinks.length ? { alertSinks: cfg.alerts.sinks } : {}),
+  };
+}
+
+/** stop (#10): the session config's `stop:` and `alerts:` sections as the stop workflow's options. */
+export function stopOptionsFrom(cfg: SessionConfig, queues: TaskQueues): NonNullable<TradingSessionInput['stop']> {
+  const s = cfg.stop;
+  return {
+    stopTaskQueue: queues.stop,
+    fastRounds: s.fastRounds,
+    backoffInitialMs: s.backoffInitialMs,
+    backoffMaxMs: s.backoffMaxMs,
+    slowRoundMs: s.slowRoundMs,
+    aggressionBps: s.aggressionBps,
+    maxSlippageBps: s.maxSlippageBps,
+    maxOrderNotionalUsd: s.maxOrderNotionalUsd,
+    latchTimeoutMs: s.latchTimeoutMs,
+    workerWaitMs: s.workerWaitMs,
+    maxOrdersPerAction: cfg.executor.maxOrdersPerAction,
+    maxCancelsPerAction: cfg.executor.maxCancelsPerAction,
+    hotPathExpiresAfterMs: cfg.executor.expiresAfterMs,
+    alertMinIntervalMs: cfg.alerts.minIntervalMs,
   };
 }
 

@@ -2,8 +2,13 @@
  * The stop worker: stateless, HTTP to the venue only, configured by environment; it can run
  * anywhere (beside the hot path, on another host, next to Temporal Cloud). It runs
  *  - the session workflows (task queue taskQueues.session), so a HardStop signal is acted on
- *    even when the hot-path process is dead, and
- *  - the stop-sequence workflows and the stop activities (taskQueues.stop).
+ *    even when the hot-path process is dead,
+ *  - the stop-sequence and alert-delivery workflows (taskQueues.stop, shared by every account:
+ *    the workflow code acts on no account itself),
+ *  - the stop activities of ITS account only, on `<taskQueues.stop>-<account lower case>`
+ *    (src/orchestration/stop-plan.ts stopActivityQueue): no other account's stop can reach it,
+ *    and a stop of its account waits visibly until one like it polls,
+ *  - alert deliveries (`<taskQueues.stop>-alerts`), with its own sinks from HLX_ALERT_* (src/alerts).
  *
  *   HLX_NETWORK=sim|testnet|mainnet  HLX_VENUE_HTTP_URL (optional override)  HLX_ACCOUNT=0x…
  *   HLX_VAULT_ADDRESS=0x… (optional: the account is a vault/sub-account the key trades for)
@@ -14,6 +19,7 @@
  *   HLX_STOP_WORKER_SESSION=0 to poll the stop queue only
  *   HLX_METRICS_PORT (HLX_METRICS_HOST, HLX_METRICS_TEMPORAL_PORT): serve Prometheus /metrics
  *     (stop activity latencies + the Temporal SDK's runtime metrics), loopback by default
+ *   HLX_ALERT_WEBHOOK_URL / _FORMAT, HLX_ALERT_TELEGRAM_URL / _CHAT_ID, HLX_ALERT_COMMAND (src/alerts/config.ts)
  */
 import * as path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -23,7 +29,9 @@ import { z } from 'zod';
 import { loadTemporalYaml, resolveTemporalConnection, type TemporalYaml } from '../src/config/temporal';
 import { formatZodError } from '../src/config/zod-error';
 import { createStopActivities } from '../activities/stop';
-import type { StopActivities } from '../src/orchestration/stop-activities';
+import type { AlertActivities, StopActivities } from '../src/orchestration/stop-activities';
+import { alertQueue, stopActivityQueue } from '../src/orchestration/stop-plan';
+import { alertSinksFromEnv, createAlertActivities } from '../src/alerts';
 import { HttpClient } from '../src/exchange/hyperliquid/http-client';
 import { endpointsFor } from '../src/exchange/hyperliquid/endpoints';
 import { NonceManager } from '../src/exchange/hyperliquid/nonce';
@@ -38,12 +46,21 @@ export interface StopWorkerOptions {
   namespace: string;
   queues: { session: string; stop: string };
   activities: StopActivities;
+  /** the account (and vault) the activities' signer acts for: names the activity queue */
+  account: string;
+  vaultAddress?: string;
+  /** alert delivery (default: no sinks of its own, the session's sinks only) */
+  alertActivities?: AlertActivities;
   /** a prebuilt bundle (tests bundle once); default: bundle workflows/index.ts */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** temporal.yaml `worker` (sticky timeout, shutdown grace) */
   workerSettings?: TemporalYaml['worker'];
   /** also poll the session queue (default true) */
   pollSession?: boolean;
+  /** also poll the stop queue's workflows (default true; false = this account's activities (and alerts) only) */
+  pollStopWorkflows?: boolean;
+  /** also deliver alerts (default true). One process may poll a queue only once: a second stop worker in the same process sets these false */
+  pollAlerts?: boolean;
   identity?: string;
   /** #11 Worker Versioning: this build (default from HLX_BUILD_ID; null = unversioned) */
   build?: WorkerBuild | null;
@@ -65,9 +82,18 @@ export async function startStopWorker(opts: StopWorkerOptions): Promise<StopWork
   };
   const shared = { settings: ws, ...(opts.build !== undefined ? { build: opts.build } : {}), ...(opts.identity ? { identity: opts.identity } : {}) };
   const workers: Worker[] = [];
-  // The stop queue carries the stop workflows and the venue activities.
-  workers.push(await Worker.create({ ...common, ...workerOptions('stop', shared), taskQueue: opts.queues.stop, activities: opts.activities } as WorkerOptions));
-  if (opts.pollSession !== false && opts.queues.session !== opts.queues.stop) {
+  // The stop queue carries the stop (and alert) workflows of every account (versioned with this build).
+  if (opts.pollStopWorkflows !== false) workers.push(await Worker.create({ ...common, ...workerOptions('stop', shared), taskQueue: opts.queues.stop } as WorkerOptions));
+  // The account's own queue carries its venue activities: only this worker's account. Versioned
+  // like the stop workflows, so a stop pinned to a build runs its venue steps on that build too.
+  const activityOnly = { connection: opts.connection, namespace: opts.namespace, ...workerOptions('stop', shared) };
+  workers.push(await Worker.create({ ...activityOnly, taskQueue: stopActivityQueue(opts.queues.stop, opts.account, opts.vaultAddress), activities: opts.activities } as WorkerOptions));
+  if (opts.pollAlerts !== false) {
+    workers.push(
+      await Worker.create({ ...activityOnly, taskQueue: alertQueue(opts.queues.stop), activities: opts.alertActivities ?? createAlertActivities({ envSinks: [] }) } as WorkerOptions),
+    );
+  }
+  if (opts.pollSession !== false && opts.pollStopWorkflows !== false && opts.queues.session !== opts.queues.stop) {
     workers.push(await Worker.create({ ...common, ...workerOptions('session', shared), taskQueue: opts.queues.session } as WorkerOptions));
   }
   const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
@@ -139,8 +165,20 @@ async function main(): Promise<void> {
   }));
   await metrics.serve(log);
   const connection = await NativeConnection.connect(conn.connectionOptions);
-  const handle = await startStopWorker({ connection, namespace: conn.namespace, queues, activities, workerSettings: yaml.worker, pollSession: env.HLX_STOP_WORKER_SESSION === '1' });
-  log.info('stop worker running', { network: env.HLX_NETWORK, venue: ep.httpUrl, account: env.HLX_ACCOUNT, signer: signer.address, temporal: conn.address, namespace: conn.namespace, queues: Object.values(queues).join(',') });
+  const envSinks = alertSinksFromEnv();
+  const handle = await startStopWorker({
+    connection,
+    namespace: conn.namespace,
+    queues,
+    activities,
+    account: env.HLX_ACCOUNT,
+    ...(env.HLX_VAULT_ADDRESS ? { vaultAddress: env.HLX_VAULT_ADDRESS } : {}),
+    alertActivities: createAlertActivities({ envSinks, log: log.child('alerts') }),
+    workerSettings: yaml.worker,
+    pollSession: env.HLX_STOP_WORKER_SESSION === '1',
+  });
+  const activityQueue = stopActivityQueue(queues.stop, env.HLX_ACCOUNT, env.HLX_VAULT_ADDRESS);
+  log.info('stop worker running', { network: env.HLX_NETWORK, venue: ep.httpUrl, account: env.HLX_ACCOUNT, vault: env.HLX_VAULT_ADDRESS ?? null, signer: signer.address, temporal: conn.address, namespace: conn.namespace, queues: [...Object.values(queues), activityQueue, alertQueue(queues.stop)].join(','), alertSinks: envSinks.map((s) => s.kind).join(',') || 'none' });
   await handle.done;
   await connection.close();
 }

@@ -2,3 +2,4 @@
 export { tradingSession } from './trading-session';
 export { stopSequence } from './stop-sequence';
 export { marketStopSequence } from './market-stop';
+export { alertDelivery } from './alert-delivery';

@@ -9,7 +9,7 @@
 import { ActivityFailure, proxyActivities, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
 import type { HotPathMarketActivities, MarketStopInput, MarketStopResult } from './messages';
 import type { StopActivities } from '../src/orchestration/stop-activities';
-import { afterConfirm, resolveStopOptions, summaries, type VenueSnapshot } from '../src/orchestration/stop-plan';
+import { afterConfirm, resolveStopOptions, stopActivityQueue, summaries, type VenueSnapshot } from '../src/orchestration/stop-plan';
 import { marketView } from '../src/orchestration/market-stop';
 
 export async function marketStopSequence(input: MarketStopInput): Promise<MarketStopResult> {
@@ -20,8 +20,10 @@ export async function marketStopSequence(input: MarketStopInput): Promise<Market
     steps.push(s);
     setCurrentDetails([`### Market stop ${input.n} of ${input.sessionId}: ${coin}`, `**Reason:** ${input.reason} (from ${input.source})`, '', ...steps.slice(-20).map((x) => `- ${x}`)].join('\n'));
   };
+  // the session's account only: its venue work runs on the account's own stop queue (stop #10)
+  const target = { account: input.account, ...(input.vaultAddress ? { vaultAddress: input.vaultAddress } : {}) };
   const venue = proxyActivities<StopActivities>({
-    taskQueue: o.stopTaskQueue ?? workflowInfo().taskQueue,
+    taskQueue: stopActivityQueue(o.stopTaskQueue ?? workflowInfo().taskQueue, input.account, input.vaultAddress),
     startToCloseTimeout: o.activityTimeoutMs,
     retry: { initialInterval: 100, backoffCoefficient: 2, maximumInterval: 1_000, maximumAttempts: 8 },
   });
@@ -46,7 +48,7 @@ export async function marketStopSequence(input: MarketStopInput): Promise<Market
 
   let snap: VenueSnapshot | null = null;
   try {
-    snap = marketView(await venue.readVenueState.executeWithOptions({ summary: `read venue state (${coin})` }, []), coin);
+    snap = marketView(await venue.readVenueState.executeWithOptions({ summary: `read venue state (${coin})` }, [target]), coin);
     step(`venue ${coin}: ${snap.positions.length ? snap.positions[0].szi : 'no position'}, ${snap.openOrders.length} open order(s)`);
   } catch (e) {
     step(`venue state unreadable (${failureText(e)}); cancelling and flattening ${coin} blind`);
@@ -56,26 +58,25 @@ export async function marketStopSequence(input: MarketStopInput): Promise<Market
   let attempt = 0;
   let flat = false;
   let flatConfirmedAt: number | undefined;
-  let outcome: MarketStopResult['outcome'] = 'STOP_FAILED';
   for (;;) {
     attempt++;
     try {
       if (snap === null || snap.openOrders.length > 0) {
-        const c = await venue.cancelAllOpenOrders.executeWithOptions({ summary: `cancel ${coin} open orders` }, [{ coins: [coin] }]);
+        const c = await venue.cancelAllOpenOrders.executeWithOptions({ summary: `cancel ${coin} open orders` }, [{ ...target, coins: [coin] }]);
         cancelled += c.cancelled;
         step(`round ${attempt}: cancelled ${c.cancelled} of ${c.requested} ${coin} open orders` + (c.failed.length ? `, ${c.failed.length} FAILED` : ''));
       }
       if (snap === null || snap.positions.length > 0) {
         const r = await venue.flattenPositions.executeWithOptions(
           { summary: snap?.positions[0] ? summaries.flatten(snap.positions[0]) : `flatten ${coin} @ IOC` },
-          [{ coins: [coin], aggressionBps: o.aggressionBps }],
+          [{ ...target, coins: [coin], aggressionBps: o.aggressionBps }],
         );
         for (const ord of r.orders) {
           if (ord.status !== 'skipped') ordersSent++;
           step(`round ${attempt}: ${ord.isBuy ? 'buy' : 'sell'} ${ord.sz} ${ord.coin} @ ${ord.px} IOC → ${ord.status}${ord.error ? ` (${ord.error})` : ''}`);
         }
       }
-      const confirmed = await venue.confirmFlat.executeWithOptions({ summary: `confirm ${coin} flat (round ${attempt})` }, []);
+      const confirmed = await venue.confirmFlat.executeWithOptions({ summary: `confirm ${coin} flat (round ${attempt})` }, [target]);
       snap = marketView(confirmed, coin);
       flat = snap.positions.length === 0 && snap.openOrders.length === 0;
       step(`round ${attempt}: ${coin} ` + (flat ? 'flat: no position, no open order' : `${snap.positions[0]?.szi ?? 'no position'}, ${snap.openOrders.length} open order(s)`));
@@ -85,13 +86,13 @@ export async function marketStopSequence(input: MarketStopInput): Promise<Market
     }
     const next = afterConfirm(flat, attempt, o);
     if (next.kind === 'done') {
-      outcome = 'STOPPED_FLAT';
       flatConfirmedAt = Date.now();
       break;
     }
-    if (next.kind === 'give-up') break;
     await sleep(next.waitMs, { summary: `${coin} not flat yet — retry in ${next.waitMs} ms` });
   }
+  // like the session's stop, a market stop goes on until the venue shows that market flat (stop #10)
+  const outcome: MarketStopResult['outcome'] = flat ? 'STOPPED_FLAT' : 'STOP_FAILED';
   const latch = (await latchP).latch;
   const remaining = snap?.positions ?? [];
   const openOrdersLeft = snap ? snap.openOrders.length : -1;

@@ -10,7 +10,21 @@ import type { RiskSnapshot } from '../src/risk/risk-snapshot';
 export { sessionWorkflowId, stopWorkflowId, hotPathTaskQueue, SESSION_WORKFLOW_TYPE, STOP_WORKFLOW_TYPE } from '../src/orchestration/ids';
 
 /** The session's phase as Temporal records it (also the TradingPhase search attribute). */
-export const SESSION_PHASES = ['STARTING', 'READY_TRADING', 'HARD_STOP', 'FLATTENING', 'STOPPED_FLAT', 'STOP_FAILED'] as const;
+export const SESSION_PHASES = [
+  'STARTING',
+  'READY_TRADING',
+  'HARD_STOP',
+  'FLATTENING',
+  'STOPPED_FLAT',
+  'STOP_FAILED',
+  // ---- stop (#10): the stop never gives up while exposure remains, and says where it is ----
+  /** the stop's venue work waits for a stop worker of the session's account to poll its queue */
+  'STOP_WAITING_WORKER',
+  /** the fast rounds did not get the account flat; the stop goes on at the slow cadence, alerting */
+  'STOP_STUCK',
+  /** an operator abandoned the stop with a note (exposure may remain: handle it by hand) */
+  'STOP_ABANDONED',
+] as const;
 export type SessionPhase = (typeof SESSION_PHASES)[number];
 
 /** A HardStop request. `reason` is normally a HardStopReason (src/risk/reasons.ts); anything else is kept as given. */
@@ -78,9 +92,11 @@ export interface StopRecord {
   /** workflow time at which the stop saw flat confirmed by the venue */
   flatConfirmedAt?: number;
   error?: string;
+  /** stop (#10): the last progress report applied (its seq) */
+  progressSeq?: number;
 }
 
-export type StopOutcome = 'STOPPED_FLAT' | 'STOP_FAILED';
+export type StopOutcome = 'STOPPED_FLAT' | 'STOP_FAILED' | 'STOP_ABANDONED';
 
 /** What `state` returns and `resume` / `hotPathReady` answer with. */
 export interface SessionState {
@@ -166,9 +182,34 @@ export interface StopOptions {
   aggressionBps?: number;
   /** start-to-close of each venue activity */
   activityTimeoutMs?: number;
-  /** task queue of the stop activities (default taskQueues.stop) */
+  /** base of the stop task queues (default taskQueues.stop): activities run on `<this>-<account>` */
   stopTaskQueue?: string;
+  // ---- stop (#10) ----
+  /** fast rounds (backoff between them) before the stop is STOP_STUCK and goes on at slowRoundMs */
+  fastRounds?: number;
+  /** the cadence of the rounds after the fast ones, forever until flat or abandoned */
+  slowRoundMs?: number;
+  /** the widest the flatten IOC may be priced from the mark, bps (the ceiling of the widening) */
+  maxSlippageBps?: number;
+  /** one flatten order's notional at most (bigger positions are split), USD decimal string */
+  maxOrderNotionalUsd?: string;
+  /** orders per order action (≤ 40 keeps weight 1) and cancels per cancel action (≤ 200) */
+  maxOrdersPerAction?: number;
+  maxCancelsPerAction?: number;
+  /** schedule-to-start of the venue activities: after this with no stop worker polling, the stop says it waits */
+  workerWaitMs?: number;
+  /** the longest expiresAfter the hot path may have signed with (its executor.expiresAfterMs) */
+  hotPathExpiresAfterMs?: number;
+  /** at most one "still not flat" alert per this interval */
+  alertMinIntervalMs?: number;
+  /** continue-as-new after this many rounds in one run (a stop stuck for days keeps its history small) */
+  roundsPerRun?: number;
 }
+
+/** stop (#10): where alerts go besides the stop worker's own environment sinks (src/alerts). */
+export type AlertSinkSpec =
+  | { kind: 'webhook'; url: string; format?: 'json' | 'slack' | 'discord' }
+  | { kind: 'telegram'; url: string; chatId: string };
 
 export interface TradingSessionInput {
   account: string;
@@ -181,6 +222,10 @@ export interface TradingSessionInput {
   stopWorkflowTaskQueue?: string;
   /** state carried over continue-as-new */
   carried?: SessionState;
+  /** stop (#10): the sub-account or vault traded for (the stop acts on it) */
+  vaultAddress?: string;
+  /** stop (#10): alert sinks from the session config */
+  alertSinks?: AlertSinkSpec[];
 }
 
 export interface StopSequenceInput {
@@ -191,12 +236,58 @@ export interface StopSequenceInput {
   source: string;
   hotPathTaskQueue: string;
   options?: StopOptions;
+  /** stop (#10): the vault/sub-account traded for; the stop acts on `vaultAddress ?? account` */
+  vaultAddress?: string;
+  /** stop (#10): workflow time of the HardStop that started this stop (the expiresAfter clock) */
+  triggeredAt?: number;
+  alertSinks?: AlertSinkSpec[];
+  /** stop (#10): carried over continue-as-new of a long stop */
+  carried?: StopCarried;
+}
+
+/** stop (#10): what a long-running stop carries into its next run. */
+export interface StopCarried {
+  round: number;
+  steps: string[];
+  cancelled: number;
+  ordersSent: number;
+  latch: LatchOutcome;
+  lastAlertAt: number;
+  stuckReported: boolean;
+  runs: number;
+}
+
+/** stop (#10): how the hot-path latch call ended. */
+export interface LatchOutcome {
+  latch: 'engaged' | 'host-gone';
+  /** the hot path answered that every post it signed before the trigger has been answered */
+  inFlightAnswered: boolean;
+  /** workflow time the answer (or the timeout) came */
+  at: number;
+  detail: string;
+}
+
+/** stop (#10): the stop child tells the session where it is (phase + a line for the UI). */
+export interface StopProgress {
+  n: number;
+  /** increasing within a stop (signals between workflows may arrive out of order: older ones are ignored) */
+  seq?: number;
+  phase: 'FLATTENING' | 'STOP_WAITING_WORKER' | 'STOP_STUCK';
+  note: string;
+  positions?: PositionView[];
+}
+
+export interface AbandonRequest {
+  note: string;
+  operator?: string;
 }
 
 export interface StopSequenceResult {
   outcome: StopOutcome;
   attempts: number;
   latch: 'engaged' | 'host-gone';
+  /** stop (#10): the hot path's in-flight posts were answered (else flat waited for expiresAfter) */
+  inFlightAnswered?: boolean;
   cancelled: number;
   ordersSent: number;
   remaining: PositionView[];
@@ -209,7 +300,7 @@ export interface StopSequenceResult {
 
 /** Activities of the hot-path host (activities/hotpath.ts, OPERATOR), on hotPathTaskQueue(prefix, sessionId). */
 export interface HotPathActivities {
-  engageHotPathLatch(req: { reason: string; source: string }): Promise<{ engaged: boolean; cancelsEnqueued: number }>;
+  engageHotPathLatch(req: { reason: string; source: string; inFlightWaitMs?: number }): Promise<{ engaged: boolean; cancelsEnqueued: number; inFlightAnswered?: boolean; flattenOrders?: number }>;
   hotPathStatus(): Promise<unknown>;
   /** #11: the dead-man lease; heartbeats until released (shutdown) or cancelled by the session */
   holdHotPathLease(req: HoldLeaseRequest): Promise<HoldLeaseResult>;
@@ -251,6 +342,8 @@ export interface MarketStopEntry {
 export interface MarketStopInput {
   sessionId: string;
   account: string;
+  /** the vault/sub-account traded for (the stop acts on it, on that account's stop queue) */
+  vaultAddress?: string;
   coin: string;
   n: number;
   reason: string;
@@ -299,3 +392,14 @@ export const hotPathNotReadySignal = defineSignal<[{ hostId: string; why: string
 // ---- #11 durability ----
 /** The RiskMonitor's counters, batched by the hot path (at most one per risk.checkpointIntervalMs). */
 export const riskCheckpointSignal = defineSignal<[RiskSnapshot]>('riskCheckpoint');
+
+// ---- stop (#10) ----
+/** The stop child reports its phase to the session (waiting for a worker, stuck, flattening). */
+export const stopProgressSignal = defineSignal<[StopProgress]>('stopProgress');
+/**
+ * An operator gives a running (or failed) stop up, with a note. Accepted only while a stop is in
+ * force; the exposure that may remain is then the operator's to handle. Returns the state.
+ */
+export const abandonUpdate = defineUpdate<SessionState, [AbandonRequest]>('abandon');
+/** The session forwards an accepted abandon to its running stop child. */
+export const abandonStopSignal = defineSignal<[AbandonRequest]>('abandonStop');

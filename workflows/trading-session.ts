@@ -13,6 +13,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   log,
   setCurrentDetails,
   setHandler,
@@ -21,6 +22,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  abandonStopSignal,
+  abandonUpdate,
+  stopProgressSignal,
   checkpointSignal,
   hardStopSignal,
   hotPathNotReadySignal,
@@ -45,6 +49,9 @@ import { stopWorkflowId } from '../src/orchestration/ids';
 import {
   initialState,
   mayContinueAsNew,
+  abandonRejection,
+  onAbandon,
+  onStopProgress,
   nextStopNumber,
   onCheckpoint,
   onHardStop,
@@ -234,6 +241,40 @@ export async function tradingSession(input: TradingSessionInput & TradingSession
     }
   }
   // ---- end #11 ----
+  // ---- stop (#10): the running stop's progress, and the operator's abandon ----
+  setHandler(
+    stopProgressSignal,
+    (p) => {
+      state = onStopProgress(state, p, Date.now());
+      publish();
+    },
+    { description: 'the running stop reports its phase: STOP_WAITING_WORKER, STOP_STUCK, FLATTENING' },
+  );
+  setHandler(
+    abandonUpdate,
+    async (req) => {
+      const d = onAbandon(state, req, Date.now(), stopRunning);
+      state = d.state;
+      publish();
+      if (d.signalStop) {
+        try {
+          await getExternalWorkflowHandle(d.signalStop).signal(abandonStopSignal, { note: req.note.trim(), ...(req.operator ? { operator: req.operator } : {}) });
+        } catch (e) {
+          // the stop ended meanwhile: its outcome stands (recorded when its result arrives)
+          log.warn('abandon: the stop had already ended', { workflowId: d.signalStop, error: e instanceof Error ? e.message : String(e) });
+        }
+      }
+      return state;
+    },
+    {
+      validator: (req) => {
+        const why = abandonRejection(state, req);
+        if (why) throw new Error(why);
+      },
+      description: 'operator abandon {note}: gives a running or failed stop up (exposure may remain: handle it by hand)',
+    },
+  );
+  // ---- end stop (#10) ----
 
   publish();
 
@@ -270,7 +311,7 @@ export async function tradingSession(input: TradingSessionInput & TradingSession
       const child = await startChild(marketStopSequence, {
         workflowId: m.workflowId,
         taskQueue: input.stopWorkflowTaskQueue ?? workflowInfo().taskQueue,
-        args: [{ sessionId: state.sessionId, account: state.account, coin: m.coin, n: m.n, reason: m.reason, source: m.source, hotPathTaskQueue: state.hotPathTaskQueue, options: input.stop }],
+        args: [{ sessionId: state.sessionId, account: state.account, ...(input.vaultAddress ? { vaultAddress: input.vaultAddress } : {}), coin: m.coin, n: m.n, reason: m.reason, source: m.source, hotPathTaskQueue: state.hotPathTaskQueue, options: input.stop }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         staticSummary: `market stop ${m.n}: ${m.coin} (${m.reason} from ${m.source})`,
       });
@@ -296,7 +337,21 @@ export async function tradingSession(input: TradingSessionInput & TradingSession
       const child = await startChild(stopSequence, {
         workflowId,
         taskQueue: input.stopWorkflowTaskQueue ?? workflowInfo().taskQueue,
-        args: [{ sessionId: state.sessionId, account: state.account, n, reason, source, hotPathTaskQueue: state.hotPathTaskQueue, options: input.stop }],
+        args: [
+          {
+            sessionId: state.sessionId,
+            account: state.account,
+            n,
+            reason,
+            source,
+            hotPathTaskQueue: state.hotPathTaskQueue,
+            options: input.stop,
+            // stop (#10): the account acted on, the trigger's time (expiresAfter clock), the session's sinks
+            ...(input.vaultAddress ? { vaultAddress: input.vaultAddress } : {}),
+            ...(state.hardStop ? { triggeredAt: state.hardStop.at } : {}),
+            ...(input.alertSinks ? { alertSinks: input.alertSinks } : {}),
+          },
+        ],
         // A stop in flight finishes even if the session is terminated or reset.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         staticSummary: `stop ${n}: ${reason} from ${source}`,

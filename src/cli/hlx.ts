@@ -20,6 +20,7 @@ const COMMANDS: Record<string, string> = {
   hardstop: './commands/hardstop',
   fleet: './commands/fleet',
   resume: './commands/resume',
+  abandon: './commands/abandon',
   report: './commands/report',
   worker: './commands/worker',
   demo: './commands/demo',

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { loadStrategyModule, StrategyModuleError } from '../strategy/module-loader';
 import { formatZodError } from './zod-error';
 import { ObservabilityConfig } from '../metrics/config';
+import { AlertsConfig } from '../alerts/config';
 
 /** A non-negative decimal string such as "250" or "12.5" (no exponent, no sign). */
 export const UsdAmount = z.string().regex(/^\d+(\.\d+)?$/, 'a non-negative decimal string in USD, e.g. "250" or "12.5"');
@@ -218,6 +219,29 @@ export const ExecutorConfig = z
   })
   .strict();
 
+// ---- stop (#10): the durable stop's rounds, pricing and cadence ----
+export const StopConfig = z
+  .object({
+    /** fast rounds (backoff between them) before the stop is STOP_STUCK */
+    fastRounds: PositiveInt.default(6),
+    backoffInitialMs: NonNegInt.default(200),
+    backoffMaxMs: NonNegInt.default(3_000),
+    /** after the fast rounds: one round per this long, until flat or abandoned, ms */
+    slowRoundMs: z.number().int().min(10).default(30_000),
+    /** the first round's widening beyond the book price, bps (doubles every round) */
+    aggressionBps: z.number().int().positive().default(50),
+    /** the ceiling: a flatten IOC is never priced further than this from the mark, bps */
+    maxSlippageBps: z.number().int().positive().max(7_000).default(500),
+    /** a bigger position is split into orders of at most this notional, USD */
+    maxOrderNotionalUsd: UsdAmount.default('1000000'),
+    /** the latch call on the hot-path host, ms (includes the wait for its in-flight posts) */
+    latchTimeoutMs: z.number().int().min(50).default(1_000),
+    /** no stop worker of the account polls within this: the stop shows STOP_WAITING_WORKER, ms */
+    workerWaitMs: z.number().int().min(100).default(5_000),
+  })
+  .strict();
+export type StopConfig = z.infer<typeof StopConfig>;
+
 export const SessionConfig = z
   .object({
     account: z.object({ address: Address }).strict(),
@@ -234,6 +258,9 @@ export const SessionConfig = z
     gateway: GatewayConfig.optional(),
     /** metrics server and log format (src/metrics/config.ts); the environment wins */
     observability: ObservabilityConfig.default({}),
+    // ---- stop (#10) ----
+    stop: StopConfig.default(StopConfig.parse({})),
+    alerts: AlertsConfig.default(AlertsConfig.parse({})),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -40,6 +40,7 @@ import type { HardStopLatch } from './latch';
 import type { Readiness } from './readiness';
 import { fastParseSignal, SignalSchema, type Signal } from './signal';
 import { emptyCancelCounts, evaluateCancel, type CancelResult, type CancelResultKey } from './cancel';
+import { flattenOrderFromMemory } from './flatten-from-memory';
 
 export type ExecutionResult =
   | { status: 'Accepted'; cloid: string }
@@ -71,6 +72,11 @@ export interface ExecutorDeps {
   controls?: OrderControls;
   /** a signal refused by an erroneous-order control (counted in `counts` too): the owner logs it */
   onErroneous?: (reason: RejectReason, s: Signal, count: number) => void;
+  // ---- stop (#10): flatten from memory on a HardStop ----
+  /** close every position with a reduce-only IOC right after the cancels, at most this far from the reference price */
+  flattenOnHardStop?: { maxSlippageBps: number };
+  /** called (once per onHardStop) after the stop's cancels and flatten orders are queued: send them now, not at the next tick */
+  onStopOrdersQueued?: () => void;
 }
 
 /** The erroneous-order limits, pre-scaled from the config so the gate does integer compares only. */
@@ -321,7 +327,7 @@ export class Executor {
    * The hot-path half of a HardStop (call after latch.trigger): purge queued new orders with
    * snapshot-free cleanup, enqueue cancels for every open order, alert. Idempotent.
    */
-  onHardStop(reason: HardStopReason): { purged: DroppedOrder[]; cancels: number } {
+  onHardStop(reason: HardStopReason, opts: { flatten?: boolean } = {}): { purged: DroppedOrder[]; cancels: number; flattenOrders: number } {
     const purged = this.d.scheduler.dropNewOrders();
     for (const p of purged) this.cleanupDropped(p.order, 'hardStopPurge');
     let cancels = 0;
@@ -331,6 +337,7 @@ export class Executor {
         cancels++;
       }
     }
+    const flattenOrders = this.d.flattenOnHardStop && opts.flatten !== false ? this.flattenFromMemory(this.d.flattenOnHardStop.maxSlippageBps) : 0;
     const rec = this.d.latch.record();
     void this.d.alert?.alert('critical', `HardStop: ${reason}`, {
       reason,
@@ -338,7 +345,41 @@ export class Executor {
       source: rec?.source,
       purged: purged.length,
       cancelsEnqueued: cancels,
+      flattenOrders,
     });
-    return { purged, cancels };
+    this.d.onStopOrdersQueued?.();
+    return { purged, cancels, flattenOrders };
+  }
+
+  // ---- stop (#10): flatten from memory ----
+  /** the flatten order of each market this hot path queued on a HardStop (one in flight per market) */
+  private readonly flattenByMarket = new Map<string, string>();
+
+  /**
+   * Queue a reduce-only IOC closing every position this hot path holds, priced from its book
+   * (mid, else mark) `maxSlippageBps` through it — the durable stop sequence then confirms from
+   * the venue and finishes what is left. Reduce-only makes the double send safe: the venue never
+   * lets either order flip or grow a position. A market whose flatten order is still pending
+   * gets no second one. Returns how many were queued.
+   */
+  flattenFromMemory(maxSlippageBps: number): number {
+    const d = this.d;
+    let n = 0;
+    for (const p of d.tracker.allPositions()) {
+      const prev = this.flattenByMarket.get(p.coin);
+      if (prev !== undefined && d.tracker.getOrder(prev) !== undefined) continue;
+      const rec = d.markets.get(p.coin);
+      const order = rec ? flattenOrderFromMemory(p, rec, maxSlippageBps, this.nextCloid(), d.clock()) : null;
+      if (!order) {
+        void d.alert?.alert('critical', `HardStop: cannot flatten ${p.coin} from memory (no price); the stop sequence will`, { coin: p.coin, szi: p.szi });
+        continue;
+      }
+      rec!.pending = true;
+      d.tracker.registerOrder(order);
+      d.scheduler.enqueueOrder(order);
+      this.flattenByMarket.set(p.coin, order.cloid);
+      n++;
+    }
+    return n;
   }
 }

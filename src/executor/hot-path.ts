@@ -154,6 +154,9 @@ export function createHotPath(deps: HotPathDeps) {
       // each one is counted; the first ten of a reason and every thousandth after are logged
       if (n <= 10 || n % 1_000 === 0) log.warn('erroneous order refused', { reason, count: n, market: sig.market, side: sig.side, size: sig.size, limitPx: sig.limitPx, reduceOnly: sig.reduceOnly });
     },
+    // stop (#10): on a HardStop, close every position from memory right after the cancels, and send at once
+    flattenOnHardStop: { maxSlippageBps: cfg.stop.maxSlippageBps },
+    onStopOrdersQueued: () => queueMicrotask(drainStopOrders),
   });
   riskMonitor = new RiskMonitor({
     thresholds: cfg.risk,
@@ -204,6 +207,35 @@ export function createHotPath(deps: HotPathDeps) {
     onError,
   });
   const strategyDriver = driver;
+
+  // ---- stop (#10): the trigger path sends its cancels and flatten orders now, not at the next tick ----
+  function drainStopOrders(): void {
+    // bounded: at most one batch per in-flight slot; what is left goes at the next ticks
+    for (let i = 0; i < cfg.executor.maxInFlightPosts; i++) {
+      const q = scheduler.sizes;
+      if (q.cancels + q.reduceOnly === 0) return;
+      if (!loop.tick().sent) return;
+    }
+  }
+
+  /** Nothing this hot path signed can still land unanswered: no post in flight, no new order of unknown outcome. */
+  function inFlightSettled(): boolean {
+    if (loop.postsInFlight > 0) return false;
+    for (const o of tracker.ordersPossiblyLive()) if (!o.reduceOnly && (o.state === 'inflight' || o.state === 'unknown')) return false;
+    return true;
+  }
+
+  /** Waits (bounded) until inFlightSettled(); true when it was reached. */
+  async function waitInFlightSettled(boundMs: number): Promise<boolean> {
+    const until = Date.now() + boundMs;
+    while (!inFlightSettled()) {
+      if (Date.now() >= until) return false;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return true;
+  }
+  // ---- end stop (#10) ----
+
 
   let timer: ReturnType<typeof setInterval> | null = null;
 
@@ -350,6 +382,8 @@ export function createHotPath(deps: HotPathDeps) {
     resumeMarket(coin: string): boolean {
       return executor.clearMarketReduceOnly(coin);
     },
+    inFlightSettled,
+    waitInFlightSettled,
     /** Submit one signal through the gates (replay/operator/testing). */
     submitSignal(sig: unknown): ExecutionResult {
       return executor.onSignal(sig);

@@ -9,6 +9,8 @@ import type { GoNoGoFigures, GoNoGoRule } from '../risk/go-no-go';
 import { isHardStopReason } from '../risk/reasons';
 import { newerSnapshot, type RiskSnapshot } from '../risk/risk-snapshot';
 import type {
+  AbandonRequest,
+  StopProgress,
   CheckpointReport,
   HardStopEntry,
   HardStopRequest,
@@ -31,8 +33,8 @@ export const KEEP_CHECKPOINTS = 20;
 export const KEEP_RESUMES = 10;
 
 /** Phases in which a stop is in force and trading must not happen. */
-export const STOPPING_PHASES: readonly SessionPhase[] = ['HARD_STOP', 'FLATTENING'];
-export const STOPPED_PHASES: readonly SessionPhase[] = ['STOPPED_FLAT', 'STOP_FAILED'];
+export const STOPPING_PHASES: readonly SessionPhase[] = ['HARD_STOP', 'FLATTENING', 'STOP_WAITING_WORKER', 'STOP_STUCK'];
+export const STOPPED_PHASES: readonly SessionPhase[] = ['STOPPED_FLAT', 'STOP_FAILED', 'STOP_ABANDONED'];
 
 export function mayTrade(phase: SessionPhase): boolean {
   return phase === 'READY_TRADING';
@@ -85,7 +87,7 @@ export interface HardStopDecision {
 /**
  * The first HardStop wins: it moves the session to HARD_STOP and starts a stop. While a stop is
  * in force, or the session is already STOPPED_FLAT, later ones are only recorded. From
- * STOP_FAILED a new HardStop is the operator's way to try the stop again.
+ * STOP_FAILED or STOP_ABANDONED a new HardStop is the operator's way to try the stop again.
  */
 export function onHardStop(state: SessionState, req: HardStopRequest, now: number): HardStopDecision {
   // #11: a journal entry delivered twice (the process died between Temporal's ack and the journal's) counts once
@@ -97,7 +99,7 @@ export function onHardStop(state: SessionState, req: HardStopRequest, now: numbe
     at: now,
     ...(req?.details && typeof req.details === 'object' ? { details: req.details } : {}),
   };
-  if (state.phase === 'STARTING' || state.phase === 'READY_TRADING' || state.phase === 'STOP_FAILED') {
+  if (state.phase === 'STARTING' || state.phase === 'READY_TRADING' || state.phase === 'STOP_FAILED' || state.phase === 'STOP_ABANDONED') {
     return {
       state: { ...state, phase: 'HARD_STOP', hardStop: entry, stepsDone: [`HardStop ${entry.reason} from ${entry.source}`], updatedAt: now },
       startStop: true,
@@ -387,4 +389,53 @@ export function leaseForNextRun(state: SessionState): SessionState {
   const l = state.lease;
   if (!l || l.status !== 'released' || l.why !== 'continue-as-new') return state;
   return { ...state, lease: { ...l, want: true, status: 'wanted' } };
+}
+
+// ---- stop (#10): progress of the running stop, and the operator's abandon ----
+
+/** The running stop says where it is: waiting for a stop worker, stuck, or flattening again. */
+export function onStopProgress(state: SessionState, p: StopProgress, now: number): SessionState {
+  const current = state.stops[state.stops.length - 1];
+  // Only the running stop of this session moves the phase; a late word from an older one is ignored.
+  if (!p || !current || current.n !== p.n || current.endedAt !== undefined) return state;
+  if (!STOPPING_PHASES.includes(state.phase) || state.phase === 'HARD_STOP') return state;
+  if (p.phase !== 'FLATTENING' && p.phase !== 'STOP_WAITING_WORKER' && p.phase !== 'STOP_STUCK') return state;
+  if (typeof p.seq === 'number' && current.progressSeq !== undefined && p.seq <= current.progressSeq) return state;
+  return {
+    ...state,
+    stops: typeof p.seq === 'number' ? state.stops.map((x) => (x === current ? { ...x, progressSeq: p.seq } : x)) : state.stops,
+    phase: p.phase,
+    ...(Array.isArray(p.positions) ? { positions: p.positions.map((x) => ({ coin: x.coin, szi: x.szi })) } : {}),
+    stepsDone: tail([...state.stepsDone, `${p.phase}: ${typeof p.note === 'string' ? p.note : ''}`], 40),
+    updatedAt: now,
+  };
+}
+
+/** The abandon validator: a reason to reject, or null to accept. */
+export function abandonRejection(state: SessionState, req: AbandonRequest): string | null {
+  if (!STOPPING_PHASES.includes(state.phase) && state.phase !== 'STOP_FAILED') {
+    return `abandon is only accepted while a stop is in force or failed; the session is ${state.phase}`;
+  }
+  if (!req || typeof req.note !== 'string' || req.note.trim() === '') return 'abandon needs a non-empty operator note';
+  return null;
+}
+
+export interface AbandonDecision {
+  state: SessionState;
+  /** the running stop child to tell (null: none is running, the session is abandoned at once) */
+  signalStop: string | null;
+}
+
+/**
+ * An accepted abandon: recorded with its note. A running stop is told and ends STOP_ABANDONED at
+ * its next round boundary; a failed one (no child running) is abandoned at once.
+ */
+export function onAbandon(state: SessionState, req: AbandonRequest, now: number, stopRunning: boolean): AbandonDecision {
+  const why = abandonRejection(state, req);
+  if (why) throw new Error(why);
+  const note = req.note.trim();
+  const line = `abandon requested by ${req.operator ?? 'an operator'}: ${note}`;
+  const current = state.stops[state.stops.length - 1];
+  if (stopRunning && current) return { state: { ...state, stepsDone: [...state.stepsDone, line], updatedAt: now }, signalStop: current.workflowId };
+  return { state: { ...state, phase: 'STOP_ABANDONED', stepsDone: [...state.stepsDone, line, 'ended STOP_ABANDONED'], updatedAt: now }, signalStop: null };
 }

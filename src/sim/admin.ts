@@ -46,6 +46,10 @@ export interface SimAdmin {
   holdSnapshot(n: number, maxMs?: number): void;
   /** fill pushes carry no cloid (as the venue's WsFill) */
   omitFillCloids(on: boolean): void;
+  /** stop (#10): refuse every cancel action as a whole with `error` ('' or omitted = stop refusing) */
+  refuseCancels(error: string): void;
+  /** stop (#10): the synthetic market maker withdraws (true) or returns (false) */
+  noLiquidity(on: boolean): void;
   state(address: string): SimAccountState;
   setPrice(coin: string, px: string): string;
   freezePrices(on: boolean): void;
@@ -130,6 +134,13 @@ export function createAdmin(d: AdminDeps): SimAdmin {
     omitFillCloids(on) {
       f.omitFillCloids = on;
     },
+    refuseCancels(error) {
+      f.refuseCancelsError = typeof error === 'string' ? error : '';
+    },
+    noLiquidity(on) {
+      f.noLiquidity = on;
+      d.flush();
+    },
     state(address) {
       return accountState(e, address, d.agentsOf(address.toLowerCase()));
     },
@@ -203,6 +214,8 @@ const ADMIN_OPS = {
   http429: z.object({ n: count }),
   holdSnapshot: z.object({ n: count, maxMs: z.number().nonnegative().optional() }),
   omitFillCloids: z.object({ on: bool }),
+  refuseCancels: z.object({ error: z.string() }),
+  noLiquidity: z.object({ on: bool }),
   state: z.object({ address: z.string() }),
   setPrice: z.object({ coin: z.string(), px: z.string() }),
   freezePrices: z.object({ on: bool }),
@@ -235,6 +248,8 @@ export function runAdminOp(admin: SimAdmin, op: string, body: unknown): { status
       case 'http429': admin.http429(a.n); break;
       case 'holdSnapshot': admin.holdSnapshot(a.n, a.maxMs); break;
       case 'omitFillCloids': admin.omitFillCloids(a.on); break;
+      case 'refuseCancels': admin.refuseCancels(a.error); break;
+      case 'noLiquidity': admin.noLiquidity(a.on); break;
       case 'state': result = admin.state(a.address); break;
       case 'setPrice': result = { markPx: admin.setPrice(a.coin, a.px) }; break;
       case 'freezePrices': admin.freezePrices(a.on); break;

@@ -103,8 +103,8 @@ export class Book {
   }
 
   /** Aggregated levels (user orders + synthetic), best first, `n` per side. */
-  levels(n: number): { bids: { px: bigint; sz: bigint; n: number }[]; asks: { px: bigint; sz: bigint; n: number }[] } {
-    return { bids: aggregate(this.bids, this.synthBids, true, n), asks: aggregate(this.asks, this.synthAsks, false, n) };
+  levels(n: number, synthetic = true): { bids: { px: bigint; sz: bigint; n: number }[]; asks: { px: bigint; sz: bigint; n: number }[] } {
+    return { bids: aggregate(this.bids, synthetic ? this.synthBids : [], true, n), asks: aggregate(this.asks, synthetic ? this.synthAsks : [], false, n) };
   }
 }
 

@@ -287,7 +287,7 @@ export class Engine {
     let filledSz = 0n;
     let filledNtl = 0n;
     const users = order.isBuy ? book.asks : book.bids;
-    const synth = order.isBuy ? book.synthAsks : book.synthBids;
+    const synth = this.faults.noLiquidity ? [] : order.isBuy ? book.synthAsks : book.synthBids;
     const crosses = (px: bigint) => (order.isBuy ? px <= order.limitPx : px >= order.limitPx);
     let si = 0;
     while (budget > 0n) {

@@ -20,6 +20,10 @@ export class Faults {
   reorderFills = false;
   /** the next `n` posts (HTTP /exchange, /info and WS post) get 429 */
   http429Remaining = 0;
+  /** stop (#10): every cancel action is refused as a whole with this error ('' = off) */
+  refuseCancelsError = '';
+  /** stop (#10): the synthetic market maker withdraws: no synthetic depth to match or to show */
+  noLiquidity = false;
 
   /**
    * The next `n` clearinghouseState answers (HTTP /info and WS post) are computed when the request

@@ -195,6 +195,7 @@ export class Venue {
     const isCancel = a.type === 'cancel' || a.type === 'cancelByCloid';
     const budgetErr = chargeAddress(acct, Math.max(1, batchLength({ action: a })), isCancel, this.limits.addressInitialBudget, now);
     if (budgetErr) return rejected(budgetErr);
+    if (isCancel && this.engine.faults.refuseCancelsError) return rejected(this.engine.faults.refuseCancelsError);
     return { status: 200, body: this.dispatch(user, a) };
   }
 

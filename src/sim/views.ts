@@ -55,7 +55,7 @@ export function allMids(e: Engine): Record<string, string> {
 export function l2Book(e: Engine, coin: string, levels = 20) {
   const book = e.books.get(coin);
   if (!book) return null;
-  const l = book.levels(levels);
+  const l = book.levels(levels, !e.faults.noLiquidity);
   const row = (x: { px: bigint; sz: bigint; n: number }) => ({ px: wireFx(x.px), sz: wireFx(x.sz), n: x.n });
   return { coin, time: e.now(), levels: [l.bids.map(row), l.asks.map(row)] };
 }

@@ -154,8 +154,9 @@ function operatorStop(w: HotPathWorker, stopWaitMs: number, log: ReturnType<type
       if (!s) {
         log.error('the session did not reach STOPPED_FLAT in time; the stop sequence goes on in Temporal', { waitedMs: stopWaitMs });
         exitCode = EXIT_NOT_FLAT;
-      } else if (s.phase === 'STOP_FAILED') {
-        log.error('the stop sequence FAILED: positions may remain', { positions: s.positions });
+      } else if (s.phase !== 'STOPPED_FLAT') {
+        // STOP_FAILED or STOP_ABANDONED (stop #10): not flat
+        log.error(`the stop ended ${s.phase}: positions may remain`, { positions: s.positions });
         exitCode = EXIT_NOT_FLAT;
       } else {
         log.info('session stopped flat', { phase: s.phase });

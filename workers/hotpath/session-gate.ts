@@ -9,6 +9,7 @@ import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { syncMarketHalts } from '../../src/orchestration/market-stop';
 import { mayTrade, STOPPED_PHASES, STOPPING_PHASES } from '../../src/orchestration/session-machine';
 import type { Logger } from '../../src/util/log';
+import { isHardStopReason } from '../../src/risk/reasons';
 import { hotPathNotReadySignal, hotPathReadyUpdate, stateQuery, type SessionPhase, type SessionState } from '../../workflows/messages';
 import type { HotPathHolder } from './hot-path-holder';
 import type { PendingCalls } from './pending-calls';
@@ -122,6 +123,7 @@ export class SessionGate {
       return;
     }
     const hp = holder.current;
+    this.selfLatch(s);
     // market-scoped stops: the session's reduce-only markets, halted here too (after a restart as well)
     const m = syncMarketHalts(hp, s, this.d.markets);
     if (m.halted.length || m.resumed.length) log.warn('market stops applied from the session', m);
@@ -130,6 +132,21 @@ export class SessionGate {
       log.info(allowed ? 'session READY_TRADING: trading allowed' : 'trading not allowed by the session', { phase: s.phase });
     }
     hp.setTradingAllowed(allowed);
+  }
+
+  /**
+   * stop (#10): a session that is stopping or stopped while this hot path's latch is clear (the
+   * workflow's latch call did not reach it, or it restarted) — latch here too, with the session's
+   * reason. While a stop runs that is the whole HardStop (cancels and flatten from memory); once
+   * stopped, only the latch and the cancels (an operator may have abandoned the stop on purpose).
+   */
+  private selfLatch(s: SessionState): void {
+    const hp = this.d.holder.current;
+    if (hp.latch.isTriggered() || !STOP_PHASES.includes(s.phase)) return;
+    const reason = isHardStopReason(s.hardStop?.reason) ? s.hardStop!.reason : 'Operator';
+    this.d.log.warn('session is stopping or stopped: latching this hot path', { phase: s.phase, reason });
+    if (STOPPING_PHASES.includes(s.phase)) hp.hardStop(reason, 'workflow', { selfLatched: true, phase: s.phase });
+    else if (hp.latch.trigger(reason, 'workflow')) hp.executor.onHardStop(reason, { flatten: false });
   }
 
   private async report(): Promise<void> {

@@ -274,10 +274,13 @@ export async function run(argv: string[]): Promise<number> {
         venue: new HttpClient(ep.httpUrl),
         signer,
         nonces,
-        account: cfg.venue.vaultAddress ?? cfg.account.address,
+        account: cfg.account.address,
+        ...(cfg.venue.vaultAddress ? { vaultAddress: cfg.venue.vaultAddress } : {}),
         isMainnet: ep.isMainnet,
         log: log.child('stop'),
       }),
+      account: cfg.account.address,
+      ...(cfg.venue.vaultAddress ? { vaultAddress: cfg.venue.vaultAddress } : {}),
       workerSettings: yaml.worker,
     });
     teardown.add('stop worker', () => stopWorker.shutdown());

@@ -69,7 +69,7 @@ test('a stop started on build 1 completes on build 1 after build 2 (changed stop
     bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'fixtures', 'workflows-build2.ts'), logger: quiet }),
   ]);
   const start = (bundle: typeof bundle1, buildId: string) =>
-    startStopWorker({ connection: t.nativeConnection, namespace: t.namespace, queues, activities: acct.activities, workflowBundle: bundle, workerSettings: settings, build: { deploymentName, buildId } });
+    startStopWorker({ connection: t.nativeConnection, namespace: t.namespace, queues, activities: acct.activities, account: acct.address, workflowBundle: bundle, workerSettings: settings, build: { deploymentName, buildId } });
 
   workers.push(await start(bundle1, 'build-1'));
   await makeCurrent(deploymentName, 'build-1');

@@ -56,6 +56,7 @@ export async function startOperatorEnv(): Promise<OperatorEnv> {
     namespace: t.namespace,
     queues,
     activities,
+    account: address,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
     workerSettings: { stickyQueueScheduleToStartTimeout: '1s', shutdownGraceTime: '1s' },
   });

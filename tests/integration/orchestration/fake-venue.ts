@@ -46,6 +46,13 @@ export class FakeVenue implements StopVenue {
       withdrawable: '0',
     };
   }
+  /** the book: one deep level each side at the mark (so a book-priced IOC crosses), none while `bookEmpty` */
+  bookEmpty = false;
+  async l2Book(coin: string) {
+    const m = this.markets.find((x) => x.name === coin);
+    const lvl = m && !this.bookEmpty ? [{ px: m.mark, sz: '1000000', n: 1 }] : [];
+    return { coin, time: Date.now(), levels: [lvl, lvl] as [typeof lvl, typeof lvl] };
+  }
   async openOrders(_user: string) {
     return this.orders.map((o) => ({ ...o, timestamp: 1 }));
   }

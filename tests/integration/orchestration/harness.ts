@@ -6,7 +6,7 @@ import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSo
 import type { Client } from '@temporalio/client';
 import { createStopActivities } from '../../../activities/stop';
 import { startStopWorker, WORKFLOWS_PATH, type StopWorkerHandle } from '../../../workers/stop-worker';
-import type { StopActivities } from '../../../src/orchestration/stop-activities';
+import type { AlertActivities, StopActivities } from '../../../src/orchestration/stop-activities';
 import { hotPathTaskQueue, sessionWorkflowId } from '../../../src/orchestration/ids';
 import { tradingSession, type TradingSessionTestHooks } from '../../../workflows/trading-session';
 import type { StopOptions, TradingSessionInput } from '../../../workflows/messages';
@@ -25,9 +25,10 @@ const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: conso
 export const logLines: string[] = [];
 setLogSink({ write: (l) => void logLines.push(l) });
 
-export function fakeStopActivities(venue: FakeVenue): StopActivities {
+export const FAKE_ACCOUNT = '0x00000000000000000000000000000000000000a1';
+export function fakeStopActivities(venue: FakeVenue, account = FAKE_ACCOUNT): StopActivities {
   let n = Date.now();
-  return createStopActivities({ venue, signer: fakeSigner, nonces: { next: () => ++n }, account: '0x00000000000000000000000000000000000000a1', isMainnet: false });
+  return createStopActivities({ venue, signer: fakeSigner, nonces: { next: () => ++n }, account, isMainnet: false });
 }
 
 export interface HotPathStandIn {
@@ -47,7 +48,8 @@ export async function startHotPathStandIn(connection: NativeConnection, namespac
     activities: {
       async engageHotPathLatch(req: { reason: string; source: string }) {
         latchCalls.push(req);
-        return { engaged: true, cancelsEnqueued: 0 };
+        // a stand-in host with nothing in flight: it can say its posts are answered
+        return { engaged: true, cancelsEnqueued: 0, flattenOrders: 0, inFlightAnswered: true };
       },
       async hotPathStatus() {
         return { phase: 'HARD_STOPPED' };
@@ -72,13 +74,24 @@ export interface Stack {
   shutdown(): Promise<void>;
 }
 
-export async function startStack(connection: NativeConnection, namespace: string, activities: StopActivities): Promise<Stack> {
-  const queues = { session: uniqueQueue('t-session'), stop: uniqueQueue('t-stop'), hotPathPrefix: uniqueQueue('t-hot') };
+/** A stop worker for `account` (default FAKE_ACCOUNT) on fresh queues, or on `queues` when given (a second worker). */
+export async function startStack(
+  connection: NativeConnection,
+  namespace: string,
+  activities: StopActivities,
+  opts: { account?: string; queues?: Stack['queues']; alertActivities?: AlertActivities; identity?: string } = {},
+): Promise<Stack> {
+  const queues = opts.queues ?? { session: uniqueQueue('t-session'), stop: uniqueQueue('t-stop'), hotPathPrefix: uniqueQueue('t-hot') };
   const stopWorker = await startStopWorker({
     connection,
     namespace,
     queues,
     activities,
+    account: opts.account ?? FAKE_ACCOUNT,
+    ...(opts.alertActivities ? { alertActivities: opts.alertActivities } : {}),
+    ...(opts.identity ? { identity: opts.identity } : {}),
+    // a second stop worker in this process (shared queues): its account's activities only
+    ...(opts.queues ? { pollStopWorkflows: false, pollAlerts: false } : {}),
     workflowBundle: await workflowBundle(),
     workerSettings: { stickyQueueScheduleToStartTimeout: '1s', shutdownGraceTime: '1s' },
   });
@@ -86,8 +99,9 @@ export async function startStack(connection: NativeConnection, namespace: string
 }
 
 let accountSeq = 0;
-export function sessionInputFor(queues: Stack['queues'], stop: StopOptions = {}, name = 'test'): TradingSessionInput {
-  const account = `0x${(Date.now() * 1000 + process.pid + ++accountSeq).toString(16).padStart(40, '0')}`;
+/** A session of `account` (default FAKE_ACCOUNT: what fakeStopActivities act for); the session id is unique per call. */
+export function sessionInputFor(queues: Stack['queues'], stop: StopOptions = {}, name?: string, account = FAKE_ACCOUNT): TradingSessionInput {
+  name ??= `test-${Date.now().toString(36)}-${process.pid}-${++accountSeq}`;
   const sessionId = sessionWorkflowId(account, name);
   return {
     account,

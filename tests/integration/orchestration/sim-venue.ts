@@ -64,3 +64,22 @@ export async function openExposure(a: SimAccount, positions: Record<string, stri
     await send(orderAction([{ asset: i, isBuy: true, px, sz, reduceOnly: false, tif: 'Gtc' }]));
   }
 }
+
+/** stop (#10): another account on an already running simulator (two accounts, one venue). */
+export function simAccountOn(sim: RunningSimulator, privateKey = Wallet.createRandom().privateKey, usd = '1000000'): SimAccount {
+  const signer = Signer.fromPrivateKey(privateKey);
+  const address = signer.address.toLowerCase();
+  sim.admin.fund(address, usd);
+  const http = new HttpClient(sim.httpUrl, { timeoutMs: 5_000 });
+  const activities = createStopActivities({ venue: http, signer, nonces: new NonceManager(), account: address, isMainnet: false });
+  const state = () => sim.admin.state(address);
+  return {
+    sim,
+    address,
+    http,
+    signer,
+    activities,
+    state,
+    isFlat: () => state().positions.every((p) => new Decimal(p.szi).isZero()) && state().openOrders.length === 0,
+  };
+}

@@ -29,7 +29,7 @@ const nonZero = (a: SimAccount) => a.state().positions.filter((p) => !new Decima
 
 test('simulator: positions and resting orders to STOPPED_FLAT over HTTP, verified from the venue', async () => {
   const acct = await startSimAccount(5);
-  const stack = await startStack(t.nativeConnection, t.namespace, acct.activities);
+  const stack = await startStack(t.nativeConnection, t.namespace, acct.activities, { account: acct.address });
   try {
     await openExposure(acct, { BTC: '0.05', ETH: '-0.5', SOL: '3' }, { BTC: '0.01', ETH: '0.1' });
     expect(nonZero(acct).map((p) => p.coin).sort()).toEqual(['BTC', 'ETH', 'SOL']);
@@ -95,7 +95,7 @@ test('the Temporal dev server stopped and restarted (same db file) in the middle
   const client = new Client({ connection, namespace: 'default' });
   const acct = await startSimAccount(9);
   const g = gated(acct.activities);
-  const stack = await startStack(native, 'default', g.activities);
+  const stack = await startStack(native, 'default', g.activities, { account: acct.address });
   try {
     await openExposure(acct, { BTC: '-0.02', SOL: '2' }, { SOL: '1' });
     const input = { ...sessionInputFor(stack.queues, { latchTimeoutMs: 300 }), account: acct.address };

@@ -37,6 +37,9 @@ test('stop worker process (env only): HardStop to flat on the simulator, then a 
     expect(w.output()).toMatch(/stop worker running/);
     // the key is in the child's environment only: never in what it printed
     expect(w.output()).not.toContain(key.slice(2));
+  } catch (e) {
+    console.log('stop worker output:\n' + w.output().slice(-3000));
+    throw e;
   } finally {
     w.kill('SIGKILL');
     await acct.sim.stop();

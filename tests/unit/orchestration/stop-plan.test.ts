@@ -1,4 +1,4 @@
-import { afterConfirm, backoffMs, isFlat, isZeroSize, openPositions, resolveStopOptions, STOP_DEFAULTS, summaries } from '../../../src/orchestration/stop-plan';
+import { afterConfirm, alertDue, alertQueue, backoffMs, flatDeclarable, isFlat, isZeroSize, openPositions, resolveStopOptions, STOP_DEFAULTS, stopActivityQueue, summaries, wideningBps } from '../../../src/orchestration/stop-plan';
 import { hotPathTaskQueue, sessionWorkflowId, stopWorkflowId } from '../../../src/orchestration/ids';
 
 describe('ids', () => {
@@ -28,14 +28,47 @@ describe('stop options and backoff', () => {
     const o = resolveStopOptions({ backoffInitialMs: 100, backoffFactor: 2, backoffMaxMs: 500 });
     expect([1, 2, 3, 4, 5].map((a) => backoffMs(a, o))).toEqual([100, 200, 400, 500, 500]);
   });
-  test('after confirm: done when flat, retry until the attempts run out, then give up', () => {
-    const o = resolveStopOptions({ maxFlattenAttempts: 3, backoffInitialMs: 100 });
+  test('after confirm: done when flat; never gives up — fast rounds with backoff, then the slow cadence, stuck', () => {
+    const o = resolveStopOptions({ fastRounds: 3, backoffInitialMs: 100, slowRoundMs: 5_000 });
     expect(afterConfirm(true, 1, o)).toEqual({ kind: 'done' });
     expect(afterConfirm(true, 3, o)).toEqual({ kind: 'done' });
-    expect(afterConfirm(false, 1, o)).toEqual({ kind: 'retry', waitMs: 100 });
-    expect(afterConfirm(false, 2, o)).toEqual({ kind: 'retry', waitMs: 200 });
-    expect(afterConfirm(false, 3, o)).toEqual({ kind: 'give-up' });
+    expect(afterConfirm(false, 1, o)).toEqual({ kind: 'retry', waitMs: 100, stuck: false });
+    expect(afterConfirm(false, 2, o)).toEqual({ kind: 'retry', waitMs: 200, stuck: false });
+    expect(afterConfirm(false, 3, o)).toEqual({ kind: 'retry', waitMs: 5_000, stuck: true });
+    expect(afterConfirm(false, 10_000, o)).toEqual({ kind: 'retry', waitMs: 5_000, stuck: true });
+    // the older name still sets the fast rounds
+    expect(resolveStopOptions({ maxFlattenAttempts: 4 }).fastRounds).toBe(4);
   });
+});
+
+describe('stop (#10): account queues, widening, alerts, flat declarable', () => {
+  test('the activity queue is named for the account acted on (the vault when there is one), lower case', () => {
+    expect(stopActivityQueue('hlx-stop', '0xABCDEF0000000000000000000000000000000001')).toBe('hlx-stop-0xabcdef0000000000000000000000000000000001');
+    expect(stopActivityQueue('hlx-stop', '0xaa00000000000000000000000000000000000001', '0xBB00000000000000000000000000000000000002')).toBe('hlx-stop-0xbb00000000000000000000000000000000000002');
+    expect(alertQueue('hlx-stop')).toBe('hlx-stop-alerts');
+  });
+  test('widening doubles round by round up to the ceiling', () => {
+    const o = { aggressionBps: 50, maxSlippageBps: 300 };
+    expect([1, 2, 3, 4, 5, 50].map((r) => wideningBps(r, o))).toEqual([50, 100, 200, 300, 300, 300]);
+  });
+  test('a still-not-flat alert at most once per interval', () => {
+    expect(alertDue(1_000, -Infinity, { alertMinIntervalMs: 60_000 })).toBe(true);
+    expect(alertDue(30_000, 1_000, { alertMinIntervalMs: 60_000 })).toBe(false);
+    expect(alertDue(61_000, 1_000, { alertMinIntervalMs: 60_000 })).toBe(true);
+  });
+  test('flat is declarable only for a read issued after the hot path answered with its in-flight posts answered, or after expiresAfter', () => {
+    const o = { hotPathExpiresAfterMs: 5_000 };
+    const engaged = (at: number) => ({ latch: 'engaged' as const, inFlightAnswered: true, at });
+    expect(flatDeclarable(engaged(100), 150, 0, o)).toEqual({ declarable: true, waitMs: 0 });
+    // the answer came after the read that showed flat: that read proves nothing, confirm again
+    expect(flatDeclarable(engaged(200), 150, 0, o)).toEqual({ declarable: false, waitMs: 0 });
+    expect(flatDeclarable(null, 100, 0, o)).toEqual({ declarable: false, waitMs: 4_900 });
+    expect(flatDeclarable(null, 9_000, 0, o)).toEqual({ declarable: false, waitMs: 50 });
+    expect(flatDeclarable({ latch: 'host-gone', inFlightAnswered: false, at: 300 }, 1_000, 0, o)).toEqual({ declarable: false, waitMs: 4_000 });
+    expect(flatDeclarable({ latch: 'host-gone', inFlightAnswered: false, at: 300 }, 5_000, 0, o)).toEqual({ declarable: true, waitMs: 0 });
+    expect(flatDeclarable({ latch: 'engaged', inFlightAnswered: false, at: 300 }, 6_000, 0, o)).toEqual({ declarable: true, waitMs: 0 });
+  });
+
 });
 
 describe('flat', () => {
