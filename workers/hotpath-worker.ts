@@ -205,6 +205,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     // a lease needs this process's Temporal worker to hold it (none in tests of the hot path alone)
     ...(opts.connection ? { leaseMs: cfg.risk.hotPathLeaseMs } : {}),
     onSessionState: (s) => checkpointer.restoreFromSession(s),
+    fromSession: (fn) => delivery.alreadyJournalled(fn),
     onResumed: () => {
       const hp = holder.rebuild();
       hp.onSocketState({ up: venue.socketUp(), at: clock() });

@@ -33,6 +33,8 @@ export interface SessionGateDeps {
   clock: () => number;
   phasePollMs: number;
   temporalStaleMs: number;
+  /** runs a latch trigger the session itself announced without journalling it (#11's journal) */
+  fromSession?: (fn: () => void) => void;
   /** an operator resumed the session: the holder was rebuilt, the venue must be re-read */
   onResumed: () => void;
   /** #11: the lease the session is asked to hold on this hot path, ms */
@@ -145,8 +147,13 @@ export class SessionGate {
     if (hp.latch.isTriggered() || !STOP_PHASES.includes(s.phase)) return;
     const reason = isHardStopReason(s.hardStop?.reason) ? s.hardStop!.reason : 'Operator';
     this.d.log.warn('session is stopping or stopped: latching this hot path', { phase: s.phase, reason });
-    if (STOPPING_PHASES.includes(s.phase)) hp.hardStop(reason, 'workflow', { selfLatched: true, phase: s.phase });
-    else if (hp.latch.trigger(reason, 'workflow')) hp.executor.onHardStop(reason, { flatten: false });
+    // the session announced this HardStop: it is durable in Temporal already, so it is neither
+    // journalled nor signalled back (a journal entry nobody acknowledges would latch every restart)
+    const fromSession = this.d.fromSession ?? ((fn: () => void) => fn());
+    fromSession(() => {
+      if (STOPPING_PHASES.includes(s.phase)) hp.hardStop(reason, 'workflow', { selfLatched: true, phase: s.phase });
+      else if (hp.latch.trigger(reason, 'workflow')) hp.executor.onHardStop(reason, { flatten: false });
+    });
   }
 
   private async report(): Promise<void> {
