@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(conn.connectionOptions);
   const handle = await startStopWorker({ connection, namespace: conn.namespace, queues, activities, workerSettings: yaml.worker, pollSession: env.HLX_STOP_WORKER_SESSION === '1' });
   const identity = handle.workers[0]?.options.identity ?? `${process.pid}@${os.hostname()}`;
-  log.info(`stop worker ready: polling ${Object.values(queues).join(',')} as ${identity} for account ${env.HLX_ACCOUNT} (network ${env.HLX_NETWORK})`);
+  log.info(`stop worker ready: polling ${handle.workers.map((w) => w.options.taskQueue).join(',')} as ${identity} for account ${env.HLX_ACCOUNT} (network ${env.HLX_NETWORK})`);
   log.info('stop worker running', { network: env.HLX_NETWORK, venue: ep.httpUrl, account: env.HLX_ACCOUNT, signer: signer.address, temporal: conn.address, namespace: conn.namespace, queues: Object.values(queues).join(',') });
   await handle.done;
   await connection.close();
