@@ -4,6 +4,7 @@ import { resolveMetricsSettings } from '../../../src/metrics/config';
 import { workerBuildFromEnv } from '../../../workers/worker-options';
 import { taskQueuesFrom } from '../../../workers/session-client';
 import { loadTemporalYaml } from '../../../src/config/temporal';
+import { createLogger, setLogSink } from '../../../src/util/log';
 
 const KEY = '0x' + 'ab'.repeat(32);
 const ACCOUNT = '0x' + '12'.repeat(20);
@@ -80,5 +81,31 @@ describe('src/config/env: every variable parsed with zod, errors name the variab
     expect(stop).not.toContain('HLX_CHAOS_INJECT');
     expect(stop).not.toContain('HLX_SESSION_CONFIG');
     expect(envHelp(['hot-path worker'])).toContain('HLX_STATUS_DIR');
+  });
+});
+
+describe('HLX_LOG_LEVEL / HLX_LOG_FORMAT through the module', () => {
+  it('a bad level falls back to info and says so once on stderr, naming the variable', () => {
+    const lines: string[] = [];
+    const errs: string[] = [];
+    const saved = process.env.HLX_LOG_LEVEL;
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((s: string) => (errs.push(String(s)), true)) as typeof process.stderr.write;
+    setLogSink({ write: (l) => void lines.push(l) });
+    try {
+      process.env.HLX_LOG_LEVEL = 'verbose';
+      const log = createLogger('t');
+      log.debug('hidden');
+      log.info('shown');
+      log.info('shown again');
+    } finally {
+      process.stderr.write = write;
+      setLogSink(undefined);
+      if (saved === undefined) delete process.env.HLX_LOG_LEVEL;
+      else process.env.HLX_LOG_LEVEL = saved;
+    }
+    expect(lines.filter((l) => l.includes('shown')).length).toBe(2);
+    expect(lines.some((l) => l.includes('hidden'))).toBe(false);
+    expect(errs.filter((e) => e.includes('HLX_LOG_LEVEL')).length).toBe(1);
   });
 });
