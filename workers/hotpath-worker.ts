@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createHotPathActivities } from '../activities/hotpath';
+import { readEnv } from '../src/config/env';
 import type { SessionConfig } from '../src/config/session';
 import { loadTemporalYaml, type TemporalYaml } from '../src/config/temporal';
 import type { HotPath } from '../src/executor/hot-path';
@@ -300,6 +301,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
           rearmMs: Math.max(2_000, Math.floor(cfg.risk.hotPathLeaseMs / 2)),
         });
   deadMan?.start();
+  if (worker) log.info(`hot-path worker ready: polling ${id.hotPathTaskQueue} as ${worker.options.identity} for account ${cfg.account.address} (network ${cfg.venue.network})`);
   log.info('hot-path worker started', { sessionId: id.sessionId, taskQueue: id.hotPathTaskQueue, markets: cfg.markets.join(','), hostId });
 
   let shutdownP: Promise<void> | null = null;
@@ -378,7 +380,7 @@ export function reportOwed(journal: HardStopJournal, log: Logger): void {
 
 if (require.main === module) {
   const i = process.argv.indexOf('--config');
-  const file = i >= 0 ? process.argv[i + 1] : process.env.HLX_SESSION_CONFIG;
+  const file = i >= 0 ? process.argv[i + 1] : readEnv('HLX_SESSION_CONFIG');
   if (!file) {
     console.error('usage: tsx workers/hotpath-worker.ts --config FILE');
     process.exit(2);

@@ -5,6 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { parseEnv } from '../src/config/env';
 import type { SessionConfig } from '../src/config/session';
 import { loadTemporalYaml, resolveTemporalConnection, type TemporalConnectionSettings, type TemporalYaml } from '../src/config/temporal';
 import { hotPathTaskQueue, sessionWorkflowId } from '../src/orchestration/ids';
@@ -17,10 +18,11 @@ export type TaskQueues = TemporalYaml['taskQueues'];
  * their workers: HLX_TASK_QUEUE_SESSION, HLX_TASK_QUEUE_STOP, HLX_TASK_QUEUE_HOTPATH_PREFIX.
  */
 export function taskQueuesFrom(yaml: TemporalYaml, env: NodeJS.ProcessEnv = process.env): TaskQueues {
+  const e = parseEnv(['HLX_TASK_QUEUE_SESSION', 'HLX_TASK_QUEUE_STOP', 'HLX_TASK_QUEUE_HOTPATH_PREFIX'], env, 'task queue environment');
   return {
-    session: env.HLX_TASK_QUEUE_SESSION || yaml.taskQueues.session,
-    stop: env.HLX_TASK_QUEUE_STOP || yaml.taskQueues.stop,
-    hotPathPrefix: env.HLX_TASK_QUEUE_HOTPATH_PREFIX || yaml.taskQueues.hotPathPrefix,
+    session: e.HLX_TASK_QUEUE_SESSION ?? yaml.taskQueues.session,
+    stop: e.HLX_TASK_QUEUE_STOP ?? yaml.taskQueues.stop,
+    hotPathPrefix: e.HLX_TASK_QUEUE_HOTPATH_PREFIX ?? yaml.taskQueues.hotPathPrefix,
   };
 }
 

@@ -25,7 +25,9 @@ import * as path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { resolveMetricsSettings } from '../src/metrics/config';
 import { instrumentActivities, prepareWorkerMetrics } from '../src/metrics/worker';
-import { z } from 'zod';
+import * as os from 'node:os';
+import type { z } from 'zod';
+import { envInput, envObject } from '../src/config/env';
 import { loadTemporalYaml, resolveTemporalConnection, type TemporalYaml } from '../src/config/temporal';
 import { formatZodError } from '../src/config/zod-error';
 import { createStopActivities } from '../activities/stop';
@@ -107,19 +109,9 @@ export async function startStopWorker(opts: StopWorkerOptions): Promise<StopWork
   };
 }
 
-const Hex40 = /^0x[0-9a-fA-F]{40}$/;
-export const StopWorkerEnv = z
-  .object({
-    HLX_NETWORK: z.enum(['sim', 'testnet', 'mainnet']).default('sim'),
-    HLX_VENUE_HTTP_URL: z.url().optional(),
-    HLX_ACCOUNT: z.string().regex(Hex40, 'a 0x address (40 hex digits)'),
-    /** set when HLX_ACCOUNT is a vault or sub-account the key trades for */
-    HLX_VAULT_ADDRESS: z.string().regex(Hex40, 'a 0x address (40 hex digits)').optional(),
-    HL_PRIVATE_KEY: z.string().min(1).optional(),
-    HLX_KEYSTORE: z.string().min(1).optional(),
-    HLX_KEYSTORE_PASSWORD: z.string().optional(),
-    HLX_STOP_WORKER_SESSION: z.enum(['0', '1']).default('1'),
-  })
+/** The variables the stop worker reads (declared, with their schemas, in src/config/env.ts). */
+export const STOP_WORKER_VARS = ['HLX_NETWORK', 'HLX_VENUE_HTTP_URL', 'HLX_ACCOUNT', 'HLX_VAULT_ADDRESS', 'HL_PRIVATE_KEY', 'HLX_KEYSTORE', 'HLX_KEYSTORE_PASSWORD', 'HLX_STOP_WORKER_SESSION'] as const;
+export const StopWorkerEnv = envObject(STOP_WORKER_VARS)
   .superRefine((e, ctx) => {
     if (!e.HL_PRIVATE_KEY && !e.HLX_KEYSTORE) {
       ctx.addIssue({ code: 'custom', path: ['HL_PRIVATE_KEY'], message: 'set HL_PRIVATE_KEY, or HLX_KEYSTORE with HLX_KEYSTORE_PASSWORD' });
@@ -136,7 +128,7 @@ export class StopWorkerConfigError extends Error {
 
 /** The environment, validated; errors name the variable (never echo a key's value). */
 export function parseStopWorkerEnv(env: NodeJS.ProcessEnv = process.env): StopWorkerEnv {
-  const r = StopWorkerEnv.safeParse(env);
+  const r = StopWorkerEnv.safeParse(envInput(STOP_WORKER_VARS, env));
   if (!r.success) throw new StopWorkerConfigError(`stop worker environment: ${formatZodError(r.error)}`);
   return r.data;
 }
@@ -178,6 +170,8 @@ async function main(): Promise<void> {
     pollSession: env.HLX_STOP_WORKER_SESSION === '1',
   });
   const activityQueue = stopActivityQueue(queues.stop, env.HLX_ACCOUNT, env.HLX_VAULT_ADDRESS);
+  const identity = handle.workers[0]?.options.identity ?? `${process.pid}@${os.hostname()}`;
+  log.info(`stop worker ready: polling ${handle.workers.map((w) => w.options.taskQueue).join(',')} as ${identity} for account ${env.HLX_ACCOUNT} (network ${env.HLX_NETWORK})`);
   log.info('stop worker running', { network: env.HLX_NETWORK, venue: ep.httpUrl, account: env.HLX_ACCOUNT, vault: env.HLX_VAULT_ADDRESS ?? null, signer: signer.address, temporal: conn.address, namespace: conn.namespace, queues: [...Object.values(queues), activityQueue, alertQueue(queues.stop)].join(','), alertSinks: envSinks.map((s) => s.kind).join(',') || 'none' });
   await handle.done;
   await connection.close();

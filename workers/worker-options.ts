@@ -15,8 +15,8 @@
  * activity tasks of a pinned workflow on another queue are dispatched to that queue's pollers.
  */
 import type { WorkerOptions } from '@temporalio/worker';
-import { z } from 'zod';
 import { durationMs, type TemporalYaml } from '../src/config/temporal';
+import { envInput, envObject } from '../src/config/env';
 import { formatZodError } from '../src/config/zod-error';
 
 export interface WorkerBuild {
@@ -24,15 +24,12 @@ export interface WorkerBuild {
   buildId: string;
 }
 
-const Name = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, ".", "_" or "-" (no spaces)');
-export const WorkerBuildEnv = z.object({
-  HLX_WORKER_DEPLOYMENT: Name.default('hl-executor'),
-  HLX_BUILD_ID: Name.optional(),
-});
+/** from src/config/env.ts, where every variable is declared */
+export const WorkerBuildEnv = envObject(['HLX_WORKER_DEPLOYMENT', 'HLX_BUILD_ID']);
 
 /** The build this process is, from HLX_BUILD_ID / HLX_WORKER_DEPLOYMENT; undefined = unversioned. */
 export function workerBuildFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerBuild | undefined {
-  const r = WorkerBuildEnv.safeParse({ HLX_WORKER_DEPLOYMENT: env.HLX_WORKER_DEPLOYMENT || undefined, HLX_BUILD_ID: env.HLX_BUILD_ID || undefined });
+  const r = WorkerBuildEnv.safeParse(envInput(['HLX_WORKER_DEPLOYMENT', 'HLX_BUILD_ID'], env));
   if (!r.success) throw new Error(`worker build environment: ${formatZodError(r.error)}`);
   return r.data.HLX_BUILD_ID ? { deploymentName: r.data.HLX_WORKER_DEPLOYMENT, buildId: r.data.HLX_BUILD_ID } : undefined;
 }

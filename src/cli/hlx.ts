@@ -4,6 +4,7 @@
  * Errors a user can fix are thrown as CliError and printed as one line, exit code 2 by default.
  */
 import { CliError } from './errors';
+import { envHelp } from '../config/env';
 import { redactSecrets } from '../util/log';
 
 interface CommandModule {
@@ -45,6 +46,7 @@ function usage(): string {
     }
     lines.push(`  ${name.padEnd(10)} ${summary}`);
   }
+  lines.push('', envHelp(['CLI'], "environment variables (the commands' own; `hlx worker --help` lists the workers')"));
   return lines.join('\n');
 }
 

@@ -4,6 +4,7 @@
  * the session workflow's `state` query, plus the hot path's own status when its worker is alive
  * on this machine (it writes `.run/status/<sessionId>.json` every second).
  */
+import { readEnv } from '../config/env';
 import { readSessionConfig, SessionConfigError, type SessionConfig } from '../config/session';
 import type { HotPathStatusJson } from '../../activities/hotpath';
 import type { SessionState } from '../../workflows/messages';
@@ -19,7 +20,7 @@ export interface SessionTarget {
 export function resolveTarget(o: { sessionId?: string; config?: string }, queues: TaskQueues): SessionTarget {
   if (o.sessionId && o.config) throw new CliError('--session-id and --config: give one of them, not both');
   if (o.sessionId) return { sessionId: o.sessionId };
-  const file = o.config ?? process.env.HLX_SESSION_CONFIG;
+  const file = o.config ?? readEnv('HLX_SESSION_CONFIG');
   if (!file) throw new CliError('--session-id or --config: one is required (or set HLX_SESSION_CONFIG)');
   let cfg: SessionConfig;
   try {

@@ -17,6 +17,7 @@ import { parse as parseYaml } from 'yaml';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
+import { envInput, envObject } from './env';
 import { formatZodError } from './zod-error';
 
 const Duration = z
@@ -70,15 +71,10 @@ export function loadTemporalYaml(file = DEFAULT_TEMPORAL_YAML): TemporalYaml {
 }
 
 /** Our one variable about the connection (Temporal's are TEMPORAL_*, read by the SDK). */
-const ConnectionEnv = z.object({
-  /**
-   * `cloud`: the connection must come from Temporal's environment configuration; never fall back
-   * to the local dev server. `local` (or unset): that fallback is allowed.
-   */
-  HLX_TEMPORAL_PROFILE: z.enum(['local', 'cloud']).optional(),
-  TEMPORAL_CONFIG_FILE: z.string().min(1, 'a path to a TOML file').optional(),
-  TEMPORAL_PROFILE: z.string().min(1, 'a profile name').optional(),
-});
+// HLX_TEMPORAL_PROFILE `cloud`: the connection must come from Temporal's environment
+// configuration; never fall back to the local dev server. `local` (or unset): that fallback is allowed.
+const CONNECTION_VARS = ['HLX_TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'TEMPORAL_PROFILE'] as const;
+const ConnectionEnv = envObject(CONNECTION_VARS);
 
 /** host:port as Temporal's clients take it (a `[v6]:port` literal included) */
 const Address = z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'host:port');
@@ -137,7 +133,7 @@ export function resolveTemporalConnection(
   yaml: TemporalYaml = loadTemporalYaml(),
   env: NodeJS.ProcessEnv = process.env,
 ): TemporalConnectionSettings {
-  const e0 = ConnectionEnv.safeParse(env);
+  const e0 = ConnectionEnv.safeParse(envInput(CONNECTION_VARS, env));
   if (!e0.success) throw new ConfigError(`Temporal connection environment: ${formatZodError(e0.error)}`);
   const { HLX_TEMPORAL_PROFILE: mode, TEMPORAL_CONFIG_FILE: file } = e0.data;
   // the SDK treats a missing file as "no file"; a file named explicitly must exist

@@ -6,6 +6,7 @@
  * No port anywhere = no metrics server.
  */
 import { z } from 'zod';
+import { envInput, envObject } from '../config/env';
 import { formatZodError } from '../config/zod-error';
 
 const Port = z.number().int().min(0).max(65535);
@@ -33,17 +34,9 @@ export const ObservabilityConfig = z
   .strict();
 export type ObservabilityConfig = z.infer<typeof ObservabilityConfig>;
 
-const PortEnv = z
-  .string()
-  .regex(/^\d{1,5}$/, 'a port number 0-65535')
-  .transform(Number)
-  .refine((n) => n <= 65535, 'a port number 0-65535');
-
-const MetricsEnv = z.object({
-  HLX_METRICS_PORT: PortEnv.optional(),
-  HLX_METRICS_HOST: Host.optional(),
-  HLX_METRICS_TEMPORAL_PORT: PortEnv.optional(),
-});
+const METRICS_VARS = ['HLX_METRICS_PORT', 'HLX_METRICS_HOST', 'HLX_METRICS_TEMPORAL_PORT'] as const;
+/** from src/config/env.ts, where every variable is declared */
+const MetricsEnv = envObject(METRICS_VARS);
 
 export class MetricsConfigError extends Error {
   override name = 'MetricsConfigError';
@@ -51,11 +44,7 @@ export class MetricsConfigError extends Error {
 
 /** The effective settings (environment over file); null = metrics off. Errors name the variable. */
 export function resolveMetricsSettings(file: MetricsConfig | undefined, env: NodeJS.ProcessEnv = process.env): MetricsConfig | null {
-  const r = MetricsEnv.safeParse({
-    HLX_METRICS_PORT: env.HLX_METRICS_PORT || undefined,
-    HLX_METRICS_HOST: env.HLX_METRICS_HOST || undefined,
-    HLX_METRICS_TEMPORAL_PORT: env.HLX_METRICS_TEMPORAL_PORT || undefined,
-  });
+  const r = MetricsEnv.safeParse(envInput(METRICS_VARS, env));
   if (!r.success) throw new MetricsConfigError(`metrics environment: ${formatZodError(r.error)}`);
   const e = r.data;
   const port = e.HLX_METRICS_PORT ?? file?.port;

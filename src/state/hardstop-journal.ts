@@ -14,6 +14,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { readEnv } from '../config/env';
 import { PROJECT_ROOT } from '../config/temporal';
 
 export interface JournalEntry {
@@ -36,7 +37,7 @@ const EntrySchema = z.object({
 
 /** The session's state directory (journal, risk checkpoint). */
 export function stateRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.HLX_STATE_DIR || path.join(PROJECT_ROOT, '.run', 'state');
+  return readEnv('HLX_STATE_DIR', env) ?? path.join(PROJECT_ROOT, '.run', 'state');
 }
 
 export function sessionStateDir(sessionId: string, root = stateRoot()): string {

@@ -5,11 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readEnv } from '../config/env';
 import { PROJECT_ROOT } from '../config/temporal';
 import type { HotPathStatusJson } from '../../activities/hotpath';
 
 export function statusDir(): string {
-  return process.env.HLX_STATUS_DIR || path.join(PROJECT_ROOT, '.run', 'status');
+  return readEnv('HLX_STATUS_DIR') ?? path.join(PROJECT_ROOT, '.run', 'status');
 }
 
 export function statusFilePath(sessionId: string): string {

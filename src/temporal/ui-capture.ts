@@ -6,11 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readEnv } from '../config/env';
 
 export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
 export function findChromium(): string | null {
-  const env = process.env.HLX_CHROMIUM;
+  const env = readEnv('HLX_CHROMIUM');
   if (env) return fs.existsSync(env) ? env : null;
   return CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p)) ?? null;
 }

@@ -8,6 +8,9 @@
  * Addresses (40 hex) and hashes we print on purpose are 64 hex too, so fields that legitimately
  * carry 32-byte hex (tx hashes, connection ids, r/s) must be logged via `safeHex()`.
  */
+import type { z } from 'zod';
+import { ENV_SCHEMAS } from '../config/env';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -47,14 +50,27 @@ let configuredFormat: 'text' | 'json' | undefined;
 export function setLogFormat(f: 'text' | 'json' | undefined): void {
   configuredFormat = f;
 }
+/**
+ * HLX_LOG_FORMAT / HLX_LOG_LEVEL through src/config/env.ts. A logger must not throw on every line,
+ * so a bad value falls back (text, info) but says so once on stderr, naming the variable.
+ */
+const warnedBad = new Set<string>();
+function logEnv<K extends 'HLX_LOG_FORMAT' | 'HLX_LOG_LEVEL'>(name: K, raw: string | undefined): z.output<(typeof ENV_SCHEMAS)[K]> | undefined {
+  const r = ENV_SCHEMAS[name].safeParse(raw === '' ? undefined : raw);
+  if (r.success) return r.data as z.output<(typeof ENV_SCHEMAS)[K]>;
+  if (!warnedBad.has(name)) {
+    warnedBad.add(name);
+    process.stderr.write(`${name}: ${r.error.issues[0]?.message ?? 'invalid'}; ignored\n`);
+  }
+  return undefined;
+}
+
 function jsonLines(): boolean {
-  const env = process.env.HLX_LOG_FORMAT;
-  return (env === 'json' || env === 'text' ? env : configuredFormat) === 'json';
+  return (logEnv('HLX_LOG_FORMAT', process.env.HLX_LOG_FORMAT) ?? configuredFormat) === 'json';
 }
 
 function minLevel(): LogLevel {
-  const l = (process.env.HLX_LOG_LEVEL ?? 'info').toLowerCase();
-  return (l in ORDER ? l : 'info') as LogLevel;
+  return logEnv('HLX_LOG_LEVEL', process.env.HLX_LOG_LEVEL?.toLowerCase()) ?? 'info';
 }
 
 function fmtValue(v: unknown): string {

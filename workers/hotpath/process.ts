@@ -10,6 +10,7 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
+import { readEnv } from '../../src/config/env';
 import { loadSessionConfig } from '../../src/config/session';
 import { durationMs } from '../../src/config/temporal';
 import { STOPPED_PHASES } from '../../src/orchestration/session-machine';
@@ -58,7 +59,7 @@ export async function runHotPathProcess(o: RunHotPathProcessOptions): Promise<nu
   } catch {
     /* already installed in this process (tests) */
   }
-  const faultParsed = FaultEnv.safeParse(process.env.HLX_FAULT_INJECT || undefined);
+  const faultParsed = FaultEnv.safeParse(readEnv('HLX_FAULT_INJECT'));
   if (!faultParsed.success) throw new Error(faultParsed.error.issues[0].message);
   const fault = faultParsed.data;
   const t = await connectTemporal({ native: true });

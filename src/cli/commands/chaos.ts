@@ -7,6 +7,7 @@
  * `make chaos SEEDS=N [SEED=S]` runs this.
  */
 import { z } from 'zod';
+import { envInput, envObject } from '../../config/env';
 import { IntFlag, parseFlags, wantsHelp } from '../operator-args';
 import { redactSecrets } from '../../util/log';
 
@@ -14,7 +15,6 @@ export const summary = 'chaos [--seeds N] [--seed S]: seeded fault schedules aga
 
 const USAGE = 'usage: hlx chaos [--seeds N] [--seed S] [--active-ms MS] [--queues shared|per-account]   (S random when omitted; env SEEDS / SEED / CHAOS_QUEUES work too)';
 
-const envInt = (v: string | undefined) => (v !== undefined && v.trim() !== '' ? v.trim() : undefined);
 
 export async function run(argv: string[]): Promise<number> {
   if (wantsHelp(argv)) {
@@ -27,9 +27,8 @@ export async function run(argv: string[]): Promise<number> {
     z.object({ seeds: IntFlag(1).optional(), seed: IntFlag(0).optional(), activeMs: IntFlag(3_000).optional(), queues: z.enum(['shared', 'per-account']).optional() }),
     USAGE,
   );
-  const env = z
-    .object({ SEEDS: IntFlag(1).optional(), SEED: IntFlag(0).optional(), CHAOS_QUEUES: z.enum(['shared', 'per-account']).optional() })
-    .safeParse({ SEEDS: envInt(process.env.SEEDS), SEED: envInt(process.env.SEED), CHAOS_QUEUES: envInt(process.env.CHAOS_QUEUES) });
+  const CHAOS_VARS = ['SEEDS', 'SEED', 'CHAOS_QUEUES'] as const;
+  const env = envObject(CHAOS_VARS).safeParse(envInput(CHAOS_VARS, process.env));
   if (!env.success) {
     console.error(`hlx chaos: ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n${USAGE}`);
     return 2;

@@ -5,6 +5,7 @@
  * (phase, positions, pnl, gate counters by reason, last events).
  */
 import { z } from 'zod';
+import { envHelp } from '../../config/env';
 import { CliError } from '../errors';
 import { IntFlag, parseFlags, wantsHelp } from '../operator-args';
 import { connectForCli, buildSnapshot, readStatusFile, resolveTarget } from '../session-target';
@@ -116,6 +117,10 @@ async function status(argv: string[]): Promise<number> {
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === 'start' && wantsHelp(rest)) {
+    console.log(`${START_USAGE}\n\n${envHelp(['hot-path worker'], 'environment variables (the hot-path process)')}`);
+    return 0;
+  }
   if (!sub || sub === '--help' || sub === '-h' || wantsHelp(rest)) {
     console.log(`${START_USAGE}\n${STATUS_USAGE}`);
     return sub ? 0 : 2;

@@ -2,18 +2,31 @@
  * `hlx worker hotpath --config FILE`: the hot-path worker alone (the session workflow is started
  * by it on demand; `hlx session start` is the same plus a banner and --watch).
  * `hlx worker stop`: the stateless stop worker (workers/stop-worker.ts), configured by
- * environment: HLX_NETWORK, HLX_VENUE_HTTP_URL, HLX_ACCOUNT, HL_PRIVATE_KEY or HLX_KEYSTORE(+_PASSWORD).
+ * environment (src/config/env.ts; `hlx worker stop --help` lists the variables).
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../../config/temporal';
 import { CliError } from '../errors';
-import { IntFlag, parseFlags } from '../operator-args';
+import { IntFlag, parseFlags, wantsHelp } from '../operator-args';
+import { envHelp } from '../../config/env';
 
 export const summary = 'worker hotpath --config FILE | worker stop: run a worker in the foreground';
 
 const USAGE = 'usage: hlx worker hotpath --config FILE [--stop-wait-ms MS]\n       hlx worker stop   (configured by HLX_* environment variables)';
+
+/** Said in --help because a supervisor or a user waits for it before sending work. */
+const READY = {
+  stop: 'When it is polling, the stop worker prints one line:\n  stop worker ready: polling <queues> as <identity> for account <0x…> (network <sim|testnet|mainnet>)',
+  hotpath: 'When it is polling, the hot-path worker prints one line:\n  hot-path worker ready: polling <its queue> as <identity> for account <0x…> (network <…>)',
+};
+
+export function workerHelp(kind?: 'stop' | 'hotpath'): string {
+  if (kind === 'stop') return [USAGE, '', READY.stop, '', envHelp(['stop worker'], 'environment variables (hlx worker stop)')].join('\n');
+  if (kind === 'hotpath') return [USAGE, '', READY.hotpath, '', envHelp(['hot-path worker'], 'environment variables (hlx worker hotpath)')].join('\n');
+  return [USAGE, '', READY.stop, READY.hotpath, '', envHelp(['stop worker'], 'environment variables (hlx worker stop)'), '', envHelp(['hot-path worker'], 'environment variables (hlx worker hotpath)')].join('\n');
+}
 
 async function hotpath(argv: string[]): Promise<number> {
   const o = parseFlags(
@@ -44,10 +57,14 @@ async function stop(argv: string[]): Promise<number> {
 
 export async function run(argv: string[]): Promise<number> {
   const [kind, ...rest] = argv;
+  if ((kind === 'hotpath' || kind === 'stop') && wantsHelp(rest)) {
+    console.log(workerHelp(kind));
+    return 0;
+  }
   if (kind === 'hotpath') return hotpath(rest);
   if (kind === 'stop') return stop(rest);
   if (kind === '--help' || kind === '-h') {
-    console.log(USAGE);
+    console.log(workerHelp());
     return 0;
   }
   throw new CliError(`${kind ? `unknown worker ${JSON.stringify(kind)}` : 'which worker?'}\n${USAGE}`);
