@@ -5,6 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { connectClosable } from '../src/temporal/closable-connection';
 import { parseEnv } from '../src/config/env';
 import type { SessionConfig } from '../src/config/session';
 import { loadTemporalYaml, resolveTemporalConnection, type TemporalConnectionSettings, type TemporalYaml } from '../src/config/temporal';
@@ -102,7 +103,7 @@ export async function connectTemporal(opts: { native?: boolean; yaml?: TemporalY
   let connection: Connection;
   let nativeConnection: NativeConnection | undefined;
   try {
-    connection = await Connection.connect({ ...co, connectTimeout: opts.connectTimeoutMs ?? 5_000 });
+    connection = await connectClosable({ ...co, connectTimeout: opts.connectTimeoutMs ?? 5_000 });
     if (opts.native) nativeConnection = await NativeConnection.connect(co);
   } catch (e) {
     throw new TemporalUnreachableError(`cannot reach Temporal at ${settings.address} (${settings.source}, ${settings.auth === 'none' ? 'plaintext' : settings.auth}): ${(e as Error).message}`);

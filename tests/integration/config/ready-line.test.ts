@@ -65,7 +65,8 @@ test('the stop worker and the hot-path worker each print one ready line: queues,
   };
   const stop = run('workers/stop-worker.ts', [], { ...env, HLX_NETWORK: 'sim', HLX_VENUE_HTTP_URL: sim.httpUrl, HLX_ACCOUNT: account });
   const stopOut = await waitUntil(stop.output, (o) => o.includes('stop worker ready:') || stop.child.exitCode !== null, 180_000, 'the stop worker ready line');
-  expect(stopOut).toContain(`stop worker ready: polling ${queues.stop},${queues.session} as `); // the queues actually polled: stop first
+  // the queues actually polled: the stop workflows, this account's venue activities, alerts, the session
+  expect(stopOut).toContain(`stop worker ready: polling ${queues.stop},${queues.stop}-${account.toLowerCase()},${queues.stop}-alerts,${queues.session} as `);
   expect(stopOut).not.toContain('ready: polling undefined');
   expect(stopOut).toContain(`${stop.child.pid}@`);
   expect(stopOut).toContain(`for account ${account} (network sim)`);
