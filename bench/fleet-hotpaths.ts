@@ -9,7 +9,7 @@
  *   ← {type:'stop'} → shuts down, exits 0
  */
 import * as fs from 'node:fs';
-import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
+import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { parseSessionConfig, type SessionConfigInput } from '../src/config/session';
 import { NonceManager } from '../src/exchange/hyperliquid/nonce';
@@ -19,6 +19,7 @@ import { setLogSink } from '../src/util/log';
 import { startHotPathWorker, type HotPathWorker } from '../workers/hotpath-worker';
 import { createWireFor } from '../workers/venue-port';
 import type { TaskQueues } from '../workers/session-client';
+import { connectClosable } from '../src/temporal/closable-connection';
 
 export interface ChildSpec {
   address: string;
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     startUpdate: (i, next) => (count('update'), next(i)),
     startUpdateWithStart: (i, next) => (count('updateWithStart'), next(i)),
   };
-  const connection = await Connection.connect({ address: spec.address });
+  const connection = await connectClosable({ address: spec.address });
   const native = await NativeConnection.connect({ address: spec.address });
   const client = new Client({ connection, namespace: spec.namespace, interceptors: { workflow: [counter] } });
   global.gc?.();

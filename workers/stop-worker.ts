@@ -61,6 +61,8 @@ export interface StopWorkerOptions {
   pollSession?: boolean;
   /** also poll the stop queue's workflows (default true; false = this account's activities (and alerts) only) */
   pollStopWorkflows?: boolean;
+  /** also serve this account's venue activities (default true; false = a second build's worker in a process that already serves them) */
+  pollActivities?: boolean;
   /** also deliver alerts (default true). One process may poll a queue only once: a second stop worker in the same process sets these false */
   pollAlerts?: boolean;
   identity?: string;
@@ -86,10 +88,13 @@ export async function startStopWorker(opts: StopWorkerOptions): Promise<StopWork
   const workers: Worker[] = [];
   // The stop queue carries the stop (and alert) workflows of every account (versioned with this build).
   if (opts.pollStopWorkflows !== false) workers.push(await Worker.create({ ...common, ...workerOptions('stop', shared), taskQueue: opts.queues.stop } as WorkerOptions));
-  // The account's own queue carries its venue activities: only this worker's account. Versioned
-  // like the stop workflows, so a stop pinned to a build runs its venue steps on that build too.
-  const activityOnly = { connection: opts.connection, namespace: opts.namespace, ...workerOptions('stop', shared) };
-  workers.push(await Worker.create({ ...activityOnly, taskQueue: stopActivityQueue(opts.queues.stop, opts.account, opts.vaultAddress), activities: opts.activities } as WorkerOptions));
+  // The account's own queue carries its venue activities: only this worker's account. Activities
+  // only, so unversioned (a pinned stop schedules them there whatever build runs them, as the
+  // session does with its hot path's lease): workerOptions 'hotpath' = same grace and identity.
+  const activityOnly = { connection: opts.connection, namespace: opts.namespace, ...workerOptions('hotpath', shared) };
+  if (opts.pollActivities !== false) {
+    workers.push(await Worker.create({ ...activityOnly, taskQueue: stopActivityQueue(opts.queues.stop, opts.account, opts.vaultAddress), activities: opts.activities } as WorkerOptions));
+  }
   if (opts.pollAlerts !== false) {
     workers.push(
       await Worker.create({ ...activityOnly, taskQueue: alertQueue(opts.queues.stop), activities: opts.alertActivities ?? createAlertActivities({ envSinks: [] }) } as WorkerOptions),

@@ -6,13 +6,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../config/temporal';
 import { INVARIANT_NAMES } from './invariants';
 import { runSchedule, type ScheduleResult } from './run-schedule';
 import { describeEvent, FAULT_KINDS, generateSchedule, type FaultKind } from './schedule';
 import { ChaosTemporal } from './temporal-server';
+import { connectClosable } from '../temporal/closable-connection';
 
 export interface RunnerOptions {
   seeds: number;
@@ -67,7 +67,7 @@ export async function runChaos(o: RunnerOptions): Promise<RunnerSummary> {
   const inject = process.env.HLX_CHAOS_INJECT ? `; TEST-ONLY fault switch HLX_CHAOS_INJECT=${process.env.HLX_CHAOS_INJECT}` : '';
   out(`chaos: ${o.seeds} schedules from seed ${o.seed}, ${o.queues ?? 'shared'} task queues${inject} (replay one: make chaos SEED=<seed> SEEDS=1); files under ${path.relative(PROJECT_ROOT, runDir) || runDir}`);
   const temporal = await ChaosTemporal.start(runDir);
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await connectClosable({ address: temporal.address });
   const summary: RunnerSummary = { schedules: 0, violations: 0, results: [], faults: {} };
   try {
     for (let k = 0; k < o.seeds; k++) {

@@ -5,6 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { connectClosable } from '../../src/temporal/closable-connection';
 
 let runtimeInstalled = false;
 /** Worker logs at WARN so test output shows failures, not every state change. */
@@ -37,7 +38,7 @@ export interface TemporalTestContext {
 export async function connectTestTemporal(address = devServerAddress()): Promise<TemporalTestContext> {
   quietRuntime();
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-  const connection = await Connection.connect({ address });
+  const connection = await connectClosable({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   const client = new Client({ connection, namespace });
   return {

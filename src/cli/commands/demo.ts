@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { Wallet } from 'ethers';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { CliError } from '../errors';
 import { parseFlags, IntFlag, wantsHelp } from '../operator-args';
 import { StatusView } from '../status-view';
@@ -34,6 +34,7 @@ import type { StopWorkerHandle } from '../../../workers/stop-worker';
 import { stateQuery, type SessionState } from '../../../workflows/messages';
 import { STOPPED_PHASES } from '../../orchestration/session-machine';
 import { isZeroSize } from '../../orchestration/stop-plan';
+import { connectClosable } from '../../temporal/closable-connection';
 
 export const summary = 'the demo on the embedded default (--keep, --screenshot FILE); --run --config FILE = an open-ended session';
 
@@ -224,7 +225,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     teardown.add('Temporal dev server', () => server.stop());
     const uiUrl = `http://${yaml.devServer.ip}:${yaml.devServer.uiPort}`;
-    const connection = await Connection.connect({ address: server.address });
+    const connection = await connectClosable({ address: server.address });
     const native = await NativeConnection.connect({ address: server.address });
     teardown.add('Temporal connections', async () => {
       await connection.close();
