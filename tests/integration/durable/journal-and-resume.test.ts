@@ -47,7 +47,6 @@ test('after HardStop(ConsecutiveLosses): resume keeps the streak (stops again at
   w = await startInProcessWorker(env, config);
   const first = await waitForPhase(env, w.sessionId, ['STOPPED_FLAT'], 120_000);
   expect(first.hardStop?.reason).toBe('ConsecutiveLosses');
-  const pnl = w.hotPath().riskMonitor.figures().pnlCumulativeUsd;
   const fills = env.sim.admin.state(env.address).fills.length;
 
   let r = await runCli(env, ['resume', '--note', 'looked at it', '--session-id', w.sessionId]);
@@ -55,6 +54,9 @@ test('after HardStop(ConsecutiveLosses): resume keeps the streak (stops again at
   const again = await waitUntil(() => sessionState(env, w!.sessionId), (s) => s.stops.length === 2 && s.phase === 'STOPPED_FLAT', 60_000, 'stopped again');
   expect(again.hardStop).toMatchObject({ reason: 'ConsecutiveLosses', details: { restored: true } });
   expect(env.sim.admin.state(env.address).fills.length).toBe(fills); // not one trade in between
+  // read once both stops are done: the stop's closing fills (from memory and from the stop worker) have all been counted
+  const pnl = w.hotPath().riskMonitor.figures().pnlCumulativeUsd;
+  expect(pnl).not.toBe('0');
 
   r = await runCli(env, ['resume', '--note', 'streak understood', '--reset-streak', '--session-id', w.sessionId]);
   expect(r.stdout).toContain('losing streak reset');
