@@ -10,14 +10,16 @@
  * new exposure (fail closed). HardStops go to the session workflow with signalWithStart, so they
  * are durable even when no workflow is running yet (workers/hotpath/session-ports.ts).
  *
- * This file is the composition root; its parts live in workers/hotpath/: the holder of the
- * current hot path, the venue feed and resync, the session gate, the ports to the session, and
- * the process entry point with its signal handling.
+ * This file is the composition root; its parts live in workers/hotpath/: what the journal owes
+ * (owed-hardstops), the ports to the session (session-ports), what each hot path is built from
+ * (hot-path-deps) and the holder of the current one, the session gate and the venue feed wired to
+ * each other (session-and-venue), the risk checkpoint, the lease and the venue's dead-man switch,
+ * the Temporal worker on the session's queue (session-worker), the shutdown order (shutdown), and
+ * the process entry point with its signal handling (process).
  */
 import * as os from 'node:os';
 import type { Client } from '@temporalio/client';
-import { Worker, type NativeConnection } from '@temporalio/worker';
-import { createHotPathActivities } from '../activities/hotpath';
+import type { NativeConnection } from '@temporalio/worker';
 import { readEnv } from '../src/config/env';
 import type { SessionConfig } from '../src/config/session';
 import { loadTemporalYaml, type TemporalYaml } from '../src/config/temporal';
@@ -26,24 +28,25 @@ import type { WirePort } from '../src/executor/ports';
 import { hostFromHotPath } from '../src/gateway/host';
 import { gatewayToken, startGateway, type Gateway } from '../src/gateway/server';
 import type { VenueClient } from '../src/exchange/hyperliquid/venue-client';
-import { SESSION_WORKFLOW_TYPE } from '../src/orchestration/ids';
-import { isHardStopReason, type HardStopReason, type HardStopRecord } from '../src/risk/reasons';
-import { HardStopJournal, type JournalEntry } from '../src/state/hardstop-journal';
-import type { MarketMeta } from '../src/state/market-state';
+import type { HardStopReason, HardStopRecord } from '../src/risk/reasons';
+import type { HardStopJournal } from '../src/state/hardstop-journal';
 import { createLogger, type Logger } from '../src/util/log';
 import type { SessionPhase, SessionState, TradingSessionInput } from '../workflows/messages';
+import { hotPathDepsFor, tradingUser } from './hotpath/hot-path-deps';
 import { HotPathHolder } from './hotpath/hot-path-holder';
 import { PendingCalls } from './hotpath/pending-calls';
-import { SessionGate } from './hotpath/session-gate';
-import { createSessionPorts, type SessionLink } from './hotpath/session-ports';
-import { VenueSync } from './hotpath/venue-sync';
-import { DeadManSwitch, type DeadManStatus } from './hotpath/dead-man-switch';
+import { connectSessionAndVenue } from './hotpath/session-and-venue';
+import { createSessionPorts, startSessionWorkflow, type SessionLink } from './hotpath/session-ports';
+import { DeadManSwitch, deadManTimings, type DeadManStatus } from './hotpath/dead-man-switch';
 import { HotPathLeaseHolder, type LeaseStatus } from './hotpath/lease';
+import { deliverOwed, latchFromJournal, readOwed, reportOwed } from './hotpath/owed-hardstops';
 import { RiskCheckpointer } from './hotpath/risk-checkpoint';
+import { runSessionWorker } from './hotpath/session-worker';
+import { BOUND_MS, shutdownInOrder } from './hotpath/shutdown';
 import { sessionIdentity, sessionInput, taskQueuesFrom, type TaskQueues } from './session-client';
-import { workerOptions } from './worker-options';
 
 export { kickOnHardStop } from './hotpath/hot-path-holder';
+export { marketsFromMeta } from './hotpath/hot-path-deps';
 
 export interface StartHotPathWorkerOptions {
   config: SessionConfig;
@@ -103,14 +106,6 @@ export interface HotPathWorker {
   shutdown(): Promise<void>;
 }
 
-export function marketsFromMeta(meta: { universe: { name: string; szDecimals: number }[] }, coins: readonly string[]): MarketMeta[] {
-  const out: MarketMeta[] = [];
-  meta.universe.forEach((u, asset) => {
-    if (coins.includes(u.name)) out.push({ coin: u.name, asset, szDecimals: u.szDecimals });
-  });
-  return out;
-}
-
 export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promise<HotPathWorker> {
   const cfg = opts.config;
   const log = opts.log ?? createLogger('hotpath-worker');
@@ -128,30 +123,18 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   const token = cfg.gateway ? gatewayToken(cfg.gateway) : undefined;
   let gateway: Gateway | undefined;
   // the journal first: a HardStop an earlier process raised and Temporal never acknowledged
-  const journal = opts.stateDir ? new HardStopJournal(id.sessionId, opts.stateDir) : new HardStopJournal(id.sessionId);
-  const owed = journal.pending();
+  const { journal, owed } = readOwed(id.sessionId, opts.stateDir, log);
   const { delivery, ...ports } = createSessionPorts({ ...link, config: cfg, log, pending, closed: () => closed, journal });
-  if (owed.length > 0) {
-    log.error('unacknowledged HardStop in the journal: this hot path starts latched and delivers it before anything else', {
-      journal: journal.file,
-      reasons: owed.map((e) => e.reason).join(','),
-    });
-  }
   // delivered before the session is asked anything (the gate starts polling only after this)
-  const owedDelivered = Promise.all(owed.map((e) => delivery.deliver(e))).then((oks) => oks.every(Boolean));
-
+  const owedDelivered = deliverOwed(owed, delivery);
   // the session workflow exists from now on (an operator can stop it by id even before the venue
   // is up); best effort: the ready report starts it too, and Temporal may be down
-  pending.track(
-    client.workflow
-      .start(SESSION_WORKFLOW_TYPE, { workflowId: id.sessionId, taskQueue: queues.session, args: [link.input], workflowIdConflictPolicy: 'USE_EXISTING' })
-      .then(() => log.info('session workflow running', { sessionId: id.sessionId })),
-  );
+  pending.track(startSessionWorkflow(link).then(() => log.info('session workflow running', { sessionId: id.sessionId })));
 
-  // ---- #11: the risk counters (restored into every hot path built) and the lease ----
+  // the risk counters (restored into every hot path built) and the lease (#11)
   const checkpointer = new RiskCheckpointer({
     sessionId: id.sessionId,
-    ...(opts.stateDir ? { stateRoot: opts.stateDir } : {}),
+    stateRoot: opts.stateDir,
     monitor: () => holder.current.riskMonitor,
     handle,
     intervalMs: cfg.risk.checkpointIntervalMs,
@@ -159,39 +142,31 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   });
   const lease = new HotPathLeaseHolder({ client, log, clock, latch: (why) => holder.current.hardStop('HotPathLost', 'lease', { why }) });
 
-  // ---- the venue: meta → markets → the hot path ----
+  // the venue: meta → markets (and the whole universe: exposure and foreign orders in markets the
+  // session does not trade) → the hot path
   await venue.connect();
   const meta = await venue.meta();
-  const markets = marketsFromMeta(meta, cfg.markets);
-  // the whole universe too: exposure and foreign orders in markets the session does not trade
-  const universe = marketsFromMeta(meta, meta.universe.map((u) => u.name));
-  const user = cfg.venue.vaultAddress ?? cfg.account.address;
-  const holder: HotPathHolder = new HotPathHolder(
-    () => ({
-      config: cfg,
-      markets,
-      universe,
-      venueInfo: venue,
-      user,
-      wire: opts.wire,
-      transport: venue,
-      ...ports,
-      clock,
-      onStrategyEvent: (ev) => gateway?.publish(ev),
-      onError: (where, e) => log.error('hot path error', { where, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
-      onRiskChange: () => checkpointer.onChange(),
-    }),
-    (h) => {
-      h.latch.onTrigger((rec) => delivery.onLatched(rec));
-      // before any event reaches it: the counters of this session so far
-      checkpointer.restoreLocal(h.riskMonitor);
-    },
-  );
+  const user = tradingUser(cfg);
+  const hotPathDeps = hotPathDepsFor({
+    config: cfg,
+    meta,
+    venue,
+    wire: opts.wire,
+    ports,
+    clock,
+    log,
+    onStrategyEvent: (ev) => gateway?.publish(ev),
+    onRiskChange: () => checkpointer.onChange(),
+  });
+  const holder: HotPathHolder = new HotPathHolder(hotPathDeps, (h) => {
+    h.latch.onTrigger((rec) => delivery.onLatched(rec));
+    // before any event reaches it: the counters of this session so far
+    checkpointer.restoreLocal(h.riskMonitor);
+  });
   if (owed.length > 0) latchFromJournal(holder.current, owed[0], delivery);
 
-  // ---- the session's word, and the feeds that feed the current hot path ----
-  let sync: VenueSync | undefined;
-  const gate = new SessionGate({
+  // the session's word, and the feeds that feed the current hot path
+  const { gate, sync } = connectSessionAndVenue({
     link,
     handle,
     holder,
@@ -207,105 +182,69 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     ...(opts.connection ? { leaseMs: cfg.risk.hotPathLeaseMs } : {}),
     onSessionState: (s) => checkpointer.restoreFromSession(s),
     fromSession: (fn) => delivery.alreadyJournalled(fn),
-    onResumed: () => {
-      const hp = holder.rebuild();
-      hp.onSocketState({ up: venue.socketUp(), at: clock() });
-      hp.start();
-      void sync?.resync();
-    },
-  });
-  sync = new VenueSync({
     venue,
     user,
-    coins: cfg.markets,
-    holder,
-    clock,
-    log,
-    onSynced: () => gate.requestReport(),
-    onSocketDown: () => gate.socketDown('socket down'),
     closed: () => closed,
   });
+  const feed = sync.feed;
   // the first sync (positions) before the session is asked
   await sync.waitFirstSync(10_000);
 
-  // ---- the strategy gateway (before anything polls: a port in use fails the start cleanly) ----
+  // the strategy gateway (before anything polls: a port in use fails the start cleanly)
   if (cfg.gateway && token) {
     const host = hostFromHotPath(id.sessionId, () => holder.current, clock);
     gateway = await startGateway({ config: cfg.gateway, host, token, log: log.child('gateway') }).catch(async (e: Error) => {
       closed = true;
-      sync?.feed.stop();
+      feed.stop();
       await venue.close().catch(() => {});
       throw new Error(`gateway.listen: cannot listen: ${e.message}`);
     });
   }
 
-  // ---- the Temporal worker on this session's own queue ----
-  let worker: Worker | undefined;
-  let finished: Promise<void> = Promise.resolve();
   let failure: Error | null = null;
-  if (opts.connection) {
-    worker = await Worker.create({
-      connection: opts.connection,
-      namespace: opts.namespace ?? 'default',
-      taskQueue: id.hotPathTaskQueue,
-      activities: createHotPathActivities(() => holder.current, id.sessionId, { lease, fromWorkflow: (t) => delivery.alreadyJournalled(t) }),
-      ...workerOptions('hotpath', { settings: yaml.worker }),
-    });
-    // the hot path can no longer be reached by its stop sequence nor hold its lease: a Temporal
-    // worker that fails, or stops while nobody asked it to, is fatal (fail closed)
-    const workerFailed = (e: Error) => {
-      failure = e;
-      log.error('Temporal worker stopped underneath the hot path: HardStop(HotPathLost), journalled', { error: e.message });
-      holder.current.hardStop('HotPathLost', 'temporal-worker', { error: e.message });
-    };
-    finished = worker.run().then(
-      () => {
-        if (!closed) workerFailed(new Error('the Temporal worker stopped on its own'));
-      },
-      (e) => {
-        if (!closed) workerFailed(e instanceof Error ? e : new Error(String(e)));
-        else log.error('Temporal worker stopped with an error during shutdown', { error: (e as Error).message });
-      },
-    );
-    if (opts.faultStopTemporalWorkerAfterMs !== undefined) {
-      const w = worker;
-      setTimeout(() => {
-        log.warn('fault injection: stopping the Temporal worker underneath the hot path');
-        if (w.getState() === 'RUNNING') w.shutdown();
-      }, opts.faultStopTemporalWorkerAfterMs).unref();
-    }
-  }
+  const fatal = (where: string, e: unknown): void => {
+    const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    failure ??= new Error(`${where}: ${error}`);
+    holder.current.hardStop('HotPathLost', where, { error });
+  };
+  const temporalWorker = opts.connection
+    ? await runSessionWorker({
+        connection: opts.connection,
+        namespace: opts.namespace ?? 'default',
+        taskQueue: id.hotPathTaskQueue,
+        sessionId: id.sessionId,
+        yaml,
+        hotPath: () => holder.current,
+        activityOptions: { lease, fromWorkflow: (t) => delivery.alreadyJournalled(t) },
+        log,
+        closing: () => closed,
+        onFailed: (e) => {
+          log.error('Temporal worker stopped underneath the hot path: HardStop(HotPathLost), journalled', { error: e.message });
+          fatal('temporal-worker', e);
+        },
+        ...(opts.faultStopTemporalWorkerAfterMs !== undefined ? { faultStopAfterMs: opts.faultStopTemporalWorkerAfterMs } : {}),
+      })
+    : undefined;
 
   // nothing is asked of the session (and so nothing can be allowed to trade) before what the
   // journal owed is delivered; a latched hot path runs meanwhile (it cancels, never opens)
   if (owed.length === 0) gate.start();
   else
     void owedDelivered.then((ok) => {
-      if (ok && !closed) {
-        log.warn('journalled HardStop delivered to the session workflow', { journal: journal.file });
-        gate.start();
-      }
+      if (!ok || closed) return;
+      log.warn('journalled HardStop delivered to the session workflow', { journal: journal.file });
+      gate.start();
     });
   holder.current.start();
   const deadMan =
     opts.deadManSwitch === false
       ? null
-      : new DeadManSwitch({
-          sessionId: id.sessionId,
-          ...(opts.stateDir ? { stateRoot: opts.stateDir } : {}),
-          wire: opts.wire,
-          transport: venue,
-          log,
-          clock,
-          leadMs: Math.max(10_000, 2 * cfg.risk.hotPathLeaseMs),
-          rearmMs: Math.max(2_000, Math.floor(cfg.risk.hotPathLeaseMs / 2)),
-        });
+      : new DeadManSwitch({ sessionId: id.sessionId, stateRoot: opts.stateDir, wire: opts.wire, transport: venue, log, clock, ...deadManTimings(cfg.risk.hotPathLeaseMs) });
   deadMan?.start();
-  if (worker) log.info(`hot-path worker ready: polling ${id.hotPathTaskQueue} as ${worker.options.identity} for account ${cfg.account.address} (network ${cfg.venue.network})`);
+  if (temporalWorker) log.info(`hot-path worker ready: polling ${id.hotPathTaskQueue} as ${temporalWorker.worker.options.identity} for account ${cfg.account.address} (network ${cfg.venue.network})`);
   log.info('hot-path worker started', { sessionId: id.sessionId, taskQueue: id.hotPathTaskQueue, markets: cfg.markets.join(','), hostId });
 
   let shutdownP: Promise<void> | null = null;
-  const feed = sync.feed;
   return {
     sessionId: id.sessionId,
     taskQueue: id.hotPathTaskQueue,
@@ -316,66 +255,31 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     hardStop: (reason = 'Operator', source = 'ctrl-c') => holder.current.hardStop(reason, source),
     waitForPhase: (phases, timeoutMs) => gate.waitForPhase(phases, timeoutMs),
     gateway,
-    get finished() {
-      return finished;
-    },
+    finished: temporalWorker?.finished ?? Promise.resolve(),
     journal,
     failure: () => failure,
     lease: () => lease.status(),
     deadMan: () => deadMan?.status() ?? null,
-    fatal(where: string, e: unknown): void {
-      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      failure ??= new Error(`${where}: ${error}`);
-      holder.current.hardStop('HotPathLost', where, { error });
-    },
+    fatal,
     shutdown(): Promise<void> {
-      shutdownP ??= (async () => {
-        closed = true;
-        // a planned shutdown hands the lease back (the session must not take it for a death); after a
-        // fatal failure it is left to run out, so the session stops on its own as well
-        if (!failure) lease.release('shutdown');
-        holder.current.stop();
-        await gateway?.close().catch((e) => log.warn('gateway did not close cleanly', { error: (e as Error).message }));
-        const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, 3_000))]);
-        await Promise.all([bounded(checkpointer.close()), deadMan ? bounded(deadMan.stop()) : Promise.resolve()]);
-        const gateStopped = gate.stop('shutting down', 3_000);
-        // bounded: an unreachable Temporal must not hold the shutdown up
-        await pending.drain(3_000);
-        await gateStopped;
-        if (worker && worker.getState() === 'RUNNING') worker.shutdown();
-        await finished;
-        feed.stop();
-        await venue.close().catch(() => {});
-        reportOwed(journal, log);
-        log.info('hot-path worker stopped', { sessionId: id.sessionId });
-      })();
+      closed = true;
+      shutdownP ??= shutdownInOrder({
+        failed: () => failure !== null,
+        releaseLease: () => lease.release('shutdown'),
+        stopTrading: () => holder.current.stop(),
+        closeGateway: async () => gateway?.close(),
+        flush: [() => checkpointer.close(), async () => deadMan?.stop()],
+        stopGate: () => gate.stop('shutting down', BOUND_MS),
+        drainCalls: () => pending.drain(BOUND_MS),
+        stopWorker: async () => temporalWorker?.shutdown(),
+        stopFeed: () => feed.stop(),
+        closeVenue: () => venue.close(),
+        reportOwed: () => reportOwed(journal, log),
+        log,
+      }).then(() => log.info('hot-path worker stopped', { sessionId: id.sessionId }));
       return shutdownP;
     },
   };
-}
-
-/** The journal's HardStop latches a hot path built in a new process (no second journal entry, no second signal). */
-function latchFromJournal(hp: HotPath, e: JournalEntry, delivery: { alreadyJournalled: (fn: () => void) => void }): void {
-  const reason: HardStopReason = isHardStopReason(e.reason) ? e.reason : 'Operator';
-  delivery.alreadyJournalled(() => hp.latch.trigger(reason, e.source));
-  hp.executor.onHardStop(reason);
-}
-
-/** Shutdown never drops a HardStop silently: what is still owed is named, with the journal's path. */
-export function reportOwed(journal: HardStopJournal, log: Logger): void {
-  let left: JournalEntry[] = [];
-  try {
-    left = journal.pending();
-  } catch (e) {
-    log.error('HardStop journal unreadable at shutdown', { journal: journal.file, error: (e as Error).message });
-    return;
-  }
-  if (left.length > 0) {
-    log.error(`${left.length} HardStop(s) NOT acknowledged by Temporal: kept in the journal, delivered at the next start`, {
-      journal: journal.file,
-      reasons: left.map((x) => `${x.reason}/${x.source}`).join(','),
-    });
-  }
 }
 
 if (require.main === module) {

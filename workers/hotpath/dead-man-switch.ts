@@ -37,7 +37,7 @@ export interface DeadManStatus {
 
 export interface DeadManDeps {
   sessionId: string;
-  stateRoot?: string;
+  stateRoot?: string | undefined;
   wire: Pick<WirePort, 'nextNonce' | 'sign'>;
   transport: OrderTransport;
   log: Logger;
@@ -152,4 +152,9 @@ export class DeadManSwitch {
       return (e as Error).message;
     }
   }
+}
+
+/** How far ahead and how often the session's scheduled cancel is set: well past one lease, pushed every half lease. */
+export function deadManTimings(hotPathLeaseMs: number): { leadMs: number; rearmMs: number } {
+  return { leadMs: Math.max(10_000, 2 * hotPathLeaseMs), rearmMs: Math.max(2_000, Math.floor(hotPathLeaseMs / 2)) };
 }

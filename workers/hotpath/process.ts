@@ -19,7 +19,8 @@ import { attachHotPathMetrics, prepareWorkerMetrics } from '../../src/metrics/wo
 import { resolveMetricsSettings } from '../../src/metrics/config';
 import { createLogger, setLogFormat } from '../../src/util/log';
 import { connectTemporal } from '../session-client';
-import { reportOwed, startHotPathWorker, type HotPathWorker } from '../hotpath-worker';
+import { startHotPathWorker, type HotPathWorker } from '../hotpath-worker';
+import { reportOwed } from './owed-hardstops';
 
 /** EX_SOFTWARE: a fatal failure inside the process (restart it: the journal carries the HardStop) */
 export const EXIT_FATAL = 70;

@@ -17,7 +17,7 @@ import { riskCheckpointSignal, type SessionState } from '../../workflows/message
 
 export interface RiskCheckpointDeps {
   sessionId: string;
-  stateRoot?: string;
+  stateRoot?: string | undefined;
   monitor: () => RiskMonitor;
   handle: Pick<WorkflowHandle, 'signal'>;
   intervalMs: number;

@@ -31,6 +31,16 @@ export function startSessionOperation(s: SessionLink) {
   });
 }
 
+/** Starts the session workflow, or finds the one running (USE_EXISTING). */
+export function startSessionWorkflow(s: SessionLink) {
+  return s.client.workflow.start(SESSION_WORKFLOW_TYPE, {
+    workflowId: s.sessionId,
+    taskQueue: s.queues.session,
+    args: [s.input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+}
+
 /** JSON-only details (no bigint, no class instances) for a workflow payload. */
 export function jsonSafe(x: unknown): Record<string, unknown> | undefined {
   if (x === undefined || x === null) return undefined;
