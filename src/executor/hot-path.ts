@@ -132,7 +132,7 @@ export function createHotPath(deps: HotPathDeps) {
       onEvent: emit,
       onLiveWhileStopped: (o) => executor.enqueueCancel(o),
       onError: (e) => onError('tracker', e),
-      ...(deps.venueInfo && deps.user ? { onUnknown: (o) => venueState.onUnknown?.(o) } : {}),
+      ...(deps.venueInfo && deps.user ? { onUnknown: (o) => venueState.onUnknown?.(o), onAwaitingFills: (o) => venueState.onAwaitingFills?.(o) } : {}),
     },
     schedule,
   );

@@ -11,6 +11,8 @@ import type { SessionConfig } from '../config/session';
 import { InfoBudget } from '../state/info-budget';
 import type { OpenOrdersReport, OrderStatusAnswer, PositionTracker } from '../state/position-tracker';
 import { OutcomeResolver } from '../state/outcome-resolver';
+import { FillBackfill } from '../state/fill-backfill';
+import type { FillInput } from './events';
 import { Reconciler, type DriftReport, type VenueStateSource } from '../state/reconciler';
 import { formatFixed, usdToNotional } from '../state/fixed';
 import type { ForeignOrder } from '../state/foreign-orders';
@@ -20,6 +22,8 @@ import type { Logger } from '../util/log';
 /** What the hot path asks the venue over HTTP (VenueClient provides it). */
 export interface VenueInfoPort extends VenueStateSource {
   orderStatus(user: string, oidOrCloid: number | string): Promise<OrderStatusAnswer>;
+  /** the account's fills since startTime (one page): fills the socket did not deliver (FillBackfill) */
+  userFillsByTime?(user: string, startTime: number): Promise<FillInput[]>;
 }
 
 export interface VenueStateDeps {
@@ -64,6 +68,25 @@ export function createVenueState(d: VenueStateDeps) {
             }),
           onError: (o, e) => d.log.debug('orderStatus failed; retrying with backoff', { cloid: o.cloid, error: e instanceof Error ? e.message : String(e) }),
         })
+      : null;
+
+  const info = d.venueInfo;
+  const backfill =
+    info?.userFillsByTime && d.user
+      ? new FillBackfill(
+          d.tracker,
+          { fillsSince: (user, start) => info.userFillsByTime!(user, start) },
+          d.user,
+          {
+            graceMs: rc.graceMs,
+            initialBackoffMs: rc.statusBackoffMs * 4,
+            maxBackoffMs: rc.statusMaxBackoffMs,
+            lookbackMs: 5_000,
+            clock: d.clock,
+            budget,
+            onError: (o, e) => d.log.debug('userFillsByTime failed; retrying with backoff', { cloid: o.cloid, error: e instanceof Error ? e.message : String(e) }),
+          },
+        )
       : null;
 
   /**
@@ -124,10 +147,12 @@ export function createVenueState(d: VenueStateDeps) {
     reconciler,
     /** hooks for the tracker (set before the first message) */
     onUnknown: resolver ? (o: Parameters<OutcomeResolver['watch']>[0]) => resolver.watch(o) : undefined,
+    onAwaitingFills: backfill ? (o: Parameters<FillBackfill['watch']>[0]) => backfill.watch(o) : undefined,
     /** the open-orders report of a sync the feed drove (reconnect): the policy applies on the first */
     onOpenOrders,
     tick(now: number): void {
       resolver?.tick(now);
+      backfill?.tick(now);
       reconciler?.tick(now);
       if (now >= nextSweep) {
         nextSweep = now + SWEEP_MS;
@@ -143,6 +168,7 @@ export function createVenueState(d: VenueStateDeps) {
         ...counters,
         lastDrift: lastDrift ? { ...lastDrift, driftNotional: undefined } : null,
         resolver: resolver ? { ...resolver.stats, watching: resolver.size } : null,
+        fillBackfill: backfill ? { ...backfill.stats, watching: backfill.size } : null,
         reconciler: reconciler ? { ...reconciler.stats } : null,
         infoBudget: { ...budget.stats },
         foreignOrders: d.tracker.foreign.size,

@@ -81,6 +81,8 @@ export interface TrackerHooks {
   onError?: (e: unknown) => void;
   /** an order's outcome is unknown (transport error, short statuses, not listed open): resolve it */
   onUnknown?: (order: PendingOrder) => void;
+  /** the venue said an order is filled and its fills have not all come: ask the venue for them */
+  onAwaitingFills?: (order: PendingOrder) => void;
 }
 
 interface OpenTrade {
@@ -316,7 +318,7 @@ export class PositionTracker {
         o.state = 'awaitingFills';
         o.seenAt = m.at;
         if (!this.setOid(o, m.oid)) return;
-        if (o.filledFx >= total) this.finish(o, null, m.at);
+        this.finishOrAwait(o, m.at);
         return;
       }
       case 'rejected': {
@@ -424,7 +426,7 @@ export class PositionTracker {
       o.expectedFillFx = total ?? o.sizeFx;
       o.state = 'awaitingFills';
       if (!this.setOid(o, r.order.oid)) return;
-      if (o.filledFx >= o.expectedFillFx) this.finish(o, null, at);
+      this.finishOrAwait(o, at);
       return;
     }
     if (!this.setOid(o, r.order.oid)) return;
@@ -436,6 +438,12 @@ export class PositionTracker {
     } else if (TERMINAL_REJECT.test(st)) {
       this.finish(o, { type: 'rejected', at: r.statusTimestamp, cloid: o.cloid, coin: o.market, reason: st }, at);
     }
+  }
+
+  /** The venue said filled: done if every fill is here, else the owner asks the venue for the missing ones. */
+  private finishOrAwait(o: PendingOrder, at: number): void {
+    if (o.filledFx >= (o.expectedFillFx ?? o.sizeFx)) this.finish(o, null, at);
+    else this.hooks.onAwaitingFills?.(o);
   }
 
   /**
@@ -526,7 +534,7 @@ export class PositionTracker {
       o.expectedFillFx = o.sizeFx;
       o.state = 'awaitingFills';
       if (!this.setOid(o, u.oid)) return;
-      if (o.filledFx >= o.sizeFx) this.finish(o, null, u.time);
+      this.finishOrAwait(o, u.time);
       return;
     }
     if (!this.setOid(o, u.oid)) return;

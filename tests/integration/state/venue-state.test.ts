@@ -144,6 +144,35 @@ describe('hot-path state against the simulator (fills without cloid)', () => {
     }
   });
 
+  it('an IOC whose answer and fill a silent socket dropped (no disconnect) is resolved and its fill fetched, long before the drift comparison', async () => {
+    // found by `make chaos` seed 1002: frames lost on a socket that stays open were only ever
+    // corrected by the drift comparison (30 s), and never reached the RiskMonitor
+    h.sim.admin.freezePrices(true);
+    const r = await startHotPath(h, config(h), idle);
+    try {
+      const mark = Number(r.hp.marketState.get('BTC')!.markPx);
+      h.sim.admin.silence(1_500);
+      const res = r.hp.submitSignal({ market: 'BTC', side: 'buy', size: '0.0002', limitPx: String(Math.round(mark * 1.01)), tif: 'Ioc' });
+      expect(res.status).toBe('Accepted');
+      await waitUntil(() => h.sim.admin.state(h.user).positions.length === 1, 5_000, 'the IOC filled at the venue');
+      await waitUntil(() => norm(r.hp.status().positions).join() === 'BTC:0.0002', 15_000, 'the hot path holds what the venue holds');
+      await waitUntil(() => r.hp.tracker.orderCount === 0, 5_000, 'the order ended');
+      const st = r.hp.status();
+      expect(st.venueState.fillBackfill?.fillsOffered).toBeGreaterThanOrEqual(1);
+      expect(st.venueState.reconciler?.runs).toBe(0); // not the drift comparison
+      expect(r.hp.tracker.stats.fillsNotSeen).toBe(0); // the fill reached its order…
+      expect(st.pendingMarkets).toEqual([]);
+      // …and the RiskMonitor: the fill (with its fee) is counted once
+      const fee = h.sim.admin.state(h.user).fills.at(-1)!.fee;
+      expect(r.hp.riskMonitor.snapshot().recentFills).toHaveLength(1);
+      expect(Number(r.hp.riskMonitor.snapshot().pnlCumulativeUsd)).toBeCloseTo(-Number(fee), 6);
+      expect(r.client.socketUp()).toBe(true);
+      expect(r.hardStops).toEqual([]);
+    } finally {
+      r.stop();
+    }
+  });
+
   it('trades with cloid-less fills: every fill paired with its order, no market left pending, positions equal', async () => {
     const r = await startHotPath(h, config(h));
     try {

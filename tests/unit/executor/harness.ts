@@ -17,6 +17,8 @@ import type { PendingOrder } from '../../../src/state/order';
 import { PositionTracker, type OrderStatusAnswer } from '../../../src/state/position-tracker';
 import { InfoBudget } from '../../../src/state/info-budget';
 import { OutcomeResolver } from '../../../src/state/outcome-resolver';
+import { FillBackfill } from '../../../src/state/fill-backfill';
+import type { FillInput } from '../../../src/executor/events';
 import type { OrderControls } from '../../../src/executor/executor';
 
 export const MARKETS = [
@@ -100,6 +102,8 @@ export interface HarnessOpts {
   /** the venue's orderStatus: given, unknown outcomes are resolved by an OutcomeResolver (h.resolver) */
   orderStatus?: (cloid: string) => Promise<OrderStatusAnswer>;
   unknownOutcomeBoundMs?: number;
+  /** the venue's userFillsByTime: given, fills of orders the venue says filled are fetched (h.backfill) */
+  userFills?: (startTime: number) => Promise<FillInput[]>;
 }
 
 export function makeHarness(opts: HarnessOpts = {}) {
@@ -112,6 +116,7 @@ export function makeHarness(opts: HarnessOpts = {}) {
   const reentrant: unknown[] = [];
   let executor: Executor;
   let resolver: OutcomeResolver | undefined;
+  let backfill: FillBackfill | undefined;
   const tracker = new PositionTracker(
     markets,
     latch,
@@ -127,6 +132,7 @@ export function makeHarness(opts: HarnessOpts = {}) {
         throw e;
       },
       ...(opts.orderStatus ? { onUnknown: (o: PendingOrder) => resolver?.watch(o) } : {}),
+      ...(opts.userFills ? { onAwaitingFills: (o: PendingOrder) => backfill?.watch(o) } : {}),
     },
     manualSchedule,
   );
@@ -136,6 +142,17 @@ export function makeHarness(opts: HarnessOpts = {}) {
       boundMs: opts.unknownOutcomeBoundMs ?? 15_000,
       initialBackoffMs: 250,
       maxBackoffMs: 4_000,
+      clock,
+      budget: new InfoBudget(1_000_000, now),
+    });
+  }
+  if (opts.userFills) {
+    const fetch = opts.userFills;
+    backfill = new FillBackfill(tracker, { fillsSince: (_u, start) => fetch(start) }, '0x0000000000000000000000000000000000000001', {
+      graceMs: 2_000,
+      initialBackoffMs: 1_000,
+      maxBackoffMs: 4_000,
+      lookbackMs: 5_000,
       clock,
       budget: new InfoBudget(1_000_000, now),
     });
@@ -195,6 +212,7 @@ export function makeHarness(opts: HarnessOpts = {}) {
     accepted,
     reentrant,
     resolver,
+    backfill,
     clock,
     advance(ms: number) {
       now += ms;
