@@ -101,7 +101,7 @@ export const ENV_DOCS: Record<EnvName, EnvDoc> = {
   HLX_STATE_DIR: { readers: ['hot-path worker', 'CLI'], meaning: 'where the HardStop journal and risk checkpoints live', default: '`.run/state`' },
   HLX_STATUS_DIR: { readers: ['hot-path worker', 'CLI'], meaning: 'where the hot path writes its status file (`hlx session status`, `hlx report` read it)', default: '`.run/status`' },
   HLX_WORKER_DEPLOYMENT: { readers: W, meaning: 'Worker Versioning: the deployment name', default: '`hl-executor`' },
-  HLX_BUILD_ID: { readers: W, meaning: 'Worker Versioning: this build\'s id (unset = unversioned); not safe yet with per-account stop queues (src/orchestration/README.md)', default: 'unset' },
+  HLX_BUILD_ID: { readers: W, meaning: 'Worker Versioning: this build\'s id (unset = unversioned); the session and stop workflows it starts are pinned to it (src/orchestration/README.md)', default: 'unset' },
   HLX_METRICS_PORT: { readers: W, meaning: 'serve Prometheus `/metrics` on this port (wins over the session file)', default: 'off' },
   HLX_METRICS_HOST: { readers: W, meaning: 'the metrics listener\'s host', default: '`127.0.0.1`' },
   HLX_METRICS_TEMPORAL_PORT: { readers: W, meaning: "the Temporal SDK's own metrics port", default: 'off' },
