@@ -282,20 +282,25 @@ export interface AbandonRequest {
   operator?: string;
 }
 
-export interface StopSequenceResult {
+/** What a stop of the session and a stop of one market both end with. */
+interface StopEnd {
   outcome: StopOutcome;
   attempts: number;
   latch: 'engaged' | 'host-gone';
-  /** stop (#10): the hot path's in-flight posts were answered (else flat waited for expiresAfter) */
-  inFlightAnswered?: boolean;
   cancelled: number;
   ordersSent: number;
+  /** the positions left (empty when flat) */
   remaining: PositionView[];
   openOrdersLeft: number;
   steps: string[];
   /** workflow time at which the venue confirmed flat (before the alert) */
   flatConfirmedAt?: number;
   error?: string;
+}
+
+export interface StopSequenceResult extends StopEnd {
+  /** stop (#10): the hot path's in-flight posts were answered (else flat waited for expiresAfter) */
+  inFlightAnswered?: boolean;
 }
 
 /** Activities of the hot-path host (activities/hotpath.ts, OPERATOR), on hotPathTaskQueue(prefix, sessionId). */
@@ -352,19 +357,8 @@ export interface MarketStopInput {
   options?: StopOptions;
 }
 
-export interface MarketStopResult {
-  outcome: StopOutcome;
-  attempts: number;
-  latch: 'engaged' | 'host-gone';
-  cancelled: number;
-  ordersSent: number;
-  /** the market's position left (empty when flat) */
-  remaining: PositionView[];
-  openOrdersLeft: number;
-  steps: string[];
-  flatConfirmedAt?: number;
-  error?: string;
-}
+/** `remaining`: the market's position left. */
+export type MarketStopResult = StopEnd;
 
 /** Activities of the hot-path host for a market-scoped stop (activities/hotpath.ts). */
 export interface HotPathMarketActivities {

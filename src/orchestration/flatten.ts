@@ -15,14 +15,8 @@ export interface MarketRef {
   szDecimals: number;
 }
 
-export type FlattenPlan = { kind: 'order'; coin: string; order: OrderSpec } | { kind: 'skip'; coin: string; why: string };
-
-export function flattenOrderFor(
-  position: { coin: string; szi: string },
-  market: MarketRef | undefined,
-  markPx: string | undefined,
-  aggressionBps: number,
-): FlattenPlan {
+/** The position to close, or why there is nothing to close (unreadable, flat, unknown market). */
+function openPosition(position: { coin: string; szi: string }, market: MarketRef | undefined): { kind: 'open'; szi: InstanceType<typeof D>; market: MarketRef } | { kind: 'skip'; coin: string; why: string } {
   const coin = position.coin;
   let szi: InstanceType<typeof D>;
   try {
@@ -32,6 +26,21 @@ export function flattenOrderFor(
   }
   if (szi.isZero()) return { kind: 'skip', coin, why: 'already flat' };
   if (!market) return { kind: 'skip', coin, why: 'market not in the venue meta' };
+  return { kind: 'open', szi, market };
+}
+
+export type FlattenPlan = { kind: 'order'; coin: string; order: OrderSpec } | { kind: 'skip'; coin: string; why: string };
+
+export function flattenOrderFor(
+  position: { coin: string; szi: string },
+  maybeMarket: MarketRef | undefined,
+  markPx: string | undefined,
+  aggressionBps: number,
+): FlattenPlan {
+  const coin = position.coin;
+  const open = openPosition(position, maybeMarket);
+  if (open.kind === 'skip') return open;
+  const { szi, market } = open;
   if (!markPx || !new D(markPx).isFinite() || new D(markPx).lte(0)) return { kind: 'skip', coin, why: 'no mark price' };
   // Closing a long sells, closing a short buys.
   const isBuy = szi.isNegative();
@@ -87,20 +96,15 @@ export type BookFlattenPlan =
  */
 export function flattenOrdersFromBook(
   position: { coin: string; szi: string },
-  market: MarketRef | undefined,
+  maybeMarket: MarketRef | undefined,
   markPx: string | undefined,
   book: { bids: BookSide[]; asks: BookSide[] } | null,
   p: BookPricing,
 ): BookFlattenPlan {
   const coin = position.coin;
-  let szi: InstanceType<typeof D>;
-  try {
-    szi = new D(position.szi);
-  } catch {
-    return { kind: 'skip', coin, why: `unreadable size ${JSON.stringify(position.szi)}` };
-  }
-  if (szi.isZero()) return { kind: 'skip', coin, why: 'already flat' };
-  if (!market) return { kind: 'skip', coin, why: 'market not in the venue meta' };
+  const open = openPosition(position, maybeMarket);
+  if (open.kind === 'skip') return open;
+  const { szi, market } = open;
   let mark: InstanceType<typeof D>;
   try {
     mark = new D(markPx ?? 'x');

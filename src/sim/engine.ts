@@ -239,25 +239,7 @@ export class Engine {
       if (required > 0n && required > marginAvailable(this, acct)) return reject(ERR.margin, 'perpMarginRejected');
     }
 
-    const now = this.now();
-    const order: SimOrder = {
-      oid: this.nextOid++,
-      cloid: w.c,
-      user: acct.address,
-      coin: m.name,
-      asset: m.asset,
-      isBuy: w.b,
-      limitPx: px,
-      sz,
-      origSz: requestedSz,
-      timestamp: now,
-      reduceOnly: w.r,
-      tif,
-      status: 'open',
-      statusTimestamp: now,
-      seq: this.seq++,
-      ...(builder ? { builder } : {}),
-    };
+    const order = this.newOrder(acct, m, w, px, sz, requestedSz, tif, 'open', builder);
     this.orders.add(order);
 
     const { filledSz, filledNtl } = this.matchTaker(acct, order, book, tif === 'Ioc', hash);
@@ -444,8 +426,13 @@ export class Engine {
 
   /** A rejected order gets an oid and a record (not pushed on orderUpdates: not settled by a source). */
   private recordRejected(acct: Account, m: Market, w: WireOrderIn, px: bigint, sz: bigint, tif: Tif, status: OrderStatusName): void {
+    this.orders.add(this.newOrder(acct, m, w, px, sz, sz, tif, status));
+  }
+
+  /** A new order record: the next oid and sequence number, placed now. */
+  private newOrder(acct: Account, m: Market, w: WireOrderIn, px: bigint, sz: bigint, origSz: bigint, tif: Tif, status: OrderStatusName, builder?: SimOrder['builder']): SimOrder {
     const now = this.now();
-    this.orders.add({
+    return {
       oid: this.nextOid++,
       cloid: w.c,
       user: acct.address,
@@ -454,14 +441,15 @@ export class Engine {
       isBuy: w.b,
       limitPx: px,
       sz,
-      origSz: sz,
+      origSz,
       timestamp: now,
       reduceOnly: w.r,
       tif,
       status,
       statusTimestamp: now,
       seq: this.seq++,
-    });
+      ...(builder ? { builder } : {}),
+    };
   }
 
   oidForCloid(user: string, cloid: string): number | undefined {

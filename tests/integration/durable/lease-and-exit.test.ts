@@ -6,7 +6,7 @@
  *  - the hot path's Temporal worker failing: exit code ≠ 0 and a journalled HardStop;
  *  - an uncaught error in the hot-path process: the same.
  */
-import { sessionState, isFlat, openPositions, spawnWorker, startOperatorEnv, testConfig, waitForPhase, waitUntil, type ChildWorker, type OperatorEnv } from '../operator/harness';
+import { sessionState, isFlat, openPositions, spawnWorker, startOperatorEnv, testConfig, waitForPhase, waitUntil, type ChildWorker, type OperatorEnv, killLive } from '../operator/harness';
 import { placeRestingBid, sessionIdOf } from './helpers';
 
 jest.setTimeout(180_000);
@@ -17,11 +17,11 @@ beforeAll(async () => {
   env = await startOperatorEnv();
 });
 afterAll(async () => {
-  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  killLive(children);
   await env?.close();
 });
 afterEach(async () => {
-  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  killLive(children);
   await Promise.all(children.map((c) => c.exited));
 });
 

@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sessionStateDir } from '../../../src/state/hardstop-journal';
-import { isFlat, runCli, sessionState, spawnWorker, startOperatorEnv, testConfig, waitForPhase, waitUntil, type ChildWorker, type OperatorEnv } from '../operator/harness';
+import { isFlat, runCli, sessionState, spawnWorker, startOperatorEnv, testConfig, waitForPhase, waitUntil, type ChildWorker, type OperatorEnv, killLive } from '../operator/harness';
 import { sessionIdOf } from './helpers';
 
 jest.setTimeout(240_000);
@@ -21,7 +21,7 @@ beforeAll(async () => {
   env = await startOperatorEnv();
 });
 afterAll(async () => {
-  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  killLive(children);
   await env?.close();
 });
 

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import Decimal from 'decimal.js';
 import { startDevServer, freePort, type DevServer } from '../../../src/temporal/devserver';
 import { HardStopJournal } from '../../../src/state/hardstop-journal';
-import { isFlat, openPositions, sessionState, sleep, spawnWorker, startInProcessWorker, startOperatorEnv, testConfig, waitForPhase, waitUntil, type ChildWorker, type OperatorEnv } from '../operator/harness';
+import { isFlat, openPositions, sessionState, sleep, spawnWorker, startInProcessWorker, startOperatorEnv, testConfig, waitForPhase, waitUntil, type ChildWorker, type OperatorEnv, killLive } from '../operator/harness';
 import { sessionIdOf } from './helpers';
 
 jest.setTimeout(240_000);
@@ -35,7 +35,7 @@ beforeAll(async () => {
   env = await startOperatorEnv();
 });
 afterAll(async () => {
-  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  killLive(children);
   await env?.close().catch(() => {});
   await server?.stop();
   fs.rmSync(dbDir, { recursive: true, force: true });

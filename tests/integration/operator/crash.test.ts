@@ -21,6 +21,7 @@ import {
   waitUntil,
   type ChildWorker,
   type OperatorEnv,
+  killLive,
 } from './harness';
 
 jest.setTimeout(120_000);
@@ -31,13 +32,13 @@ beforeAll(async () => {
   env = await startOperatorEnv();
 });
 afterAll(async () => {
-  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  killLive(children);
   await env?.close();
 });
 afterEach(async () => {
   env.sim.admin.latency(0);
   // one account is shared by the tests: no worker of a finished test may go on trading
-  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  killLive(children);
   await Promise.all(children.map((c) => c.exited));
 });
 

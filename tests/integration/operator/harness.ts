@@ -130,6 +130,11 @@ export interface ChildWorker {
   statusDir: string;
 }
 
+/** SIGKILLs every child still running (a finished test's worker must not go on trading on the shared account). */
+export function killLive(children: readonly ChildWorker[]): void {
+  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+}
+
 /** The hot-path worker as its own process (tsx workers/hotpath-worker.ts --config FILE). */
 export function spawnWorker(env: OperatorEnv, config: SessionConfig, extraEnv: Record<string, string> = {}): ChildWorker {
   const file = path.join(env.tmp, `${config.session.id}.yaml`);
