@@ -15,7 +15,7 @@
  *   HL_PRIVATE_KEY=0x…  or  HLX_KEYSTORE=path HLX_KEYSTORE_PASSWORD=…
  *   Temporal: TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY / TEMPORAL_TLS_* or a
  *   TEMPORAL_PROFILE of a Temporal TOML config file (src/config/temporal.ts)
- *   HLX_TASK_QUEUE_SESSION / HLX_TASK_QUEUE_STOP (optional overrides of temporal.yaml)
+ *   HLX_TASK_QUEUE_SESSION / HLX_TASK_QUEUE_STOP (optional overrides of temporal.yaml, read by taskQueuesFrom)
  *   HLX_STOP_WORKER_SESSION=0 to poll the stop queue only
  *   HLX_METRICS_PORT (HLX_METRICS_HOST, HLX_METRICS_TEMPORAL_PORT): serve Prometheus /metrics
  *     (stop activity latencies + the Temporal SDK's runtime metrics), loopback by default
@@ -39,6 +39,7 @@ import { endpointsFor } from '../src/exchange/hyperliquid/endpoints';
 import { NonceManager } from '../src/exchange/hyperliquid/nonce';
 import { Signer } from '../src/exchange/hyperliquid/signer';
 import { createLogger } from '../src/util/log';
+import { taskQueuesFrom } from './session-client';
 import { workerOptions, type WorkerBuild } from './worker-options';
 
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
@@ -145,10 +146,9 @@ async function main(): Promise<void> {
   if (metrics.telemetryOptions) Runtime.install({ telemetryOptions: metrics.telemetryOptions });
   const yaml = loadTemporalYaml();
   const conn = resolveTemporalConnection(yaml);
-  const queues = {
-    session: process.env.HLX_TASK_QUEUE_SESSION || yaml.taskQueues.session,
-    stop: process.env.HLX_TASK_QUEUE_STOP || yaml.taskQueues.stop,
-  };
+  // validated like every other variable (an empty or malformed name is refused, naming it)
+  const { session, stop } = taskQueuesFrom(yaml);
+  const queues = { session, stop };
   const ep = endpointsFor(env.HLX_NETWORK, env.HLX_VENUE_HTTP_URL ? { httpUrl: env.HLX_VENUE_HTTP_URL } : {});
   const signer = env.HL_PRIVATE_KEY ? Signer.fromEnv('HL_PRIVATE_KEY') : await Signer.fromKeystore(env.HLX_KEYSTORE!, env.HLX_KEYSTORE_PASSWORD ?? '');
   const activities = instrumentActivities(metrics.registry, createStopActivities({
