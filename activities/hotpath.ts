@@ -118,10 +118,13 @@ export function createHotPathActivities(getHotPath: () => HotPathHandle, session
     },
 
     /** A market-scoped stop in memory: that market reduce-only, its queue purged, its open orders cancelled. */
-    async haltHotPathMarket(input: { coin: string; reason: string; source: string }): Promise<{ halted: boolean; purged: number; cancelsEnqueued: number }> {
+    async haltHotPathMarket(input: { coin: string; reason: string; source: string; inFlightWaitMs?: number }): Promise<{ halted: boolean; purged: number; cancelsEnqueued: number; inFlightAnswered: boolean }> {
       const hp = getHotPath();
       const r = hp.haltMarket?.(input.coin, `${input.reason} from ${input.source}`) ?? null;
-      return { halted: r !== null, purged: r?.purged ?? 0, cancelsEnqueued: r?.cancels ?? 0 };
+      // as for the session's latch: the market is declared flat only once nothing signed here can still land
+      const wait = typeof input.inFlightWaitMs === 'number' && input.inFlightWaitMs >= 0 ? input.inFlightWaitMs : 500;
+      const inFlightAnswered = r !== null && hp.waitInFlightSettled ? await hp.waitInFlightSettled(wait) : false;
+      return { halted: r !== null, purged: r?.purged ?? 0, cancelsEnqueued: r?.cancels ?? 0, inFlightAnswered };
     },
 
     async hotPathStatus(): Promise<HotPathStatusJson> {

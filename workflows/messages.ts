@@ -355,6 +355,28 @@ export interface MarketStopInput {
   source: string;
   hotPathTaskQueue: string;
   options?: StopOptions;
+  /** carried over continue-as-new of a long market stop */
+  carried?: MarketStopCarried;
+}
+
+/** The hot path's answer to the market halt (or that it gave none: host gone), workflow time. */
+export interface MarketHaltAnswer {
+  latch: 'engaged' | 'host-gone';
+  inFlightAnswered: boolean;
+  at: number;
+}
+
+export interface MarketStopCarried {
+  attempt: number;
+  cancelled: number;
+  ordersSent: number;
+  runs: number;
+  /** workflow time of the market stop's start (what the hot path signed before it may still land) */
+  triggeredAt: number;
+  latch: MarketHaltAnswer;
+  stuckReported: boolean;
+  lastAlertAt: number;
+  steps: string[];
 }
 
 /** `remaining`: the market's position left. */
@@ -362,7 +384,7 @@ export type MarketStopResult = StopEnd;
 
 /** Activities of the hot-path host for a market-scoped stop (activities/hotpath.ts). */
 export interface HotPathMarketActivities {
-  haltHotPathMarket(req: { coin: string; reason: string; source: string }): Promise<{ halted: boolean; purged: number; cancelsEnqueued: number }>;
+  haltHotPathMarket(req: { coin: string; reason: string; source: string; inFlightWaitMs?: number }): Promise<{ halted: boolean; purged: number; cancelsEnqueued: number; inFlightAnswered?: boolean }>;
 }
 
 /** One market reduce-only and its stop sequence; the rest of the session keeps trading. */

@@ -2,6 +2,9 @@
  * Orchestration test harness: one workflow bundle per test file, a stop worker (session + stop
  * queues) over the given stop activities, and optionally a stand-in hot-path host on its queue.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createStopActivities } from '../../../activities/stop';
@@ -24,6 +27,19 @@ const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: conso
 /** Test output stays readable: stop-activity log lines are kept in memory for assertions. */
 export const logLines: string[] = [];
 setLogSink({ write: (l) => void logLines.push(l) });
+
+const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'histories');
+
+/**
+ * `HLX_RECORD_HISTORIES=1` rewrites tests/fixtures/histories/<name>.json from this run. Do it only
+ * for an intended workflow change; the committed files are what CI replays (tests/unit/orchestration/replay.test.ts).
+ */
+export async function recordFixture(client: Client, name: string, workflowId: string): Promise<void> {
+  if (process.env.HLX_RECORD_HISTORIES !== '1') return;
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  fs.mkdirSync(FIXTURES, { recursive: true });
+  fs.writeFileSync(path.join(FIXTURES, `${name}.json`), JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) }, null, 1) + '\n');
+}
 
 export const FAKE_ACCOUNT = '0x00000000000000000000000000000000000000a1';
 export function fakeStopActivities(venue: FakeVenue, account = FAKE_ACCOUNT): StopActivities {

@@ -5,14 +5,12 @@
  * recorded histories.
  */
 import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { connectTestTemporal, type TemporalTestContext } from '../../helpers/temporal';
 import { FakeVenue } from './fake-venue';
-import { fakeStopActivities, sessionInputFor, startHotPathStandIn, startSession, startStack, waitForState, workflowBundle } from './harness';
+import { fakeStopActivities, recordFixture as recordFixtureOf, sessionInputFor, startHotPathStandIn, startSession, startStack, waitForState, workflowBundle } from './harness';
 import { checkpointSignal, hardStopSignal, hotPathReadyUpdate, resumeUpdate, stateQuery, stopWorkflowId, type StopSequenceResult } from '../../../workflows/messages';
 import { GoNoGoVerdictKey, HardStopReasonKey, TradingAccountKey, TradingPhaseKey } from '../../../src/orchestration/search-attributes';
 
@@ -26,17 +24,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-/**
- * `HLX_RECORD_HISTORIES=1` rewrites tests/fixtures/histories/*.json from this run. Do it only
- * for an intended workflow change; the committed files are what CI replays (tests/unit/orchestration/replay.test.ts).
- */
-async function recordFixture(name: string, workflowId: string): Promise<void> {
-  if (process.env.HLX_RECORD_HISTORIES !== '1') return;
-  const history = await t.client.workflow.getHandle(workflowId).fetchHistory();
-  fs.mkdirSync(FIXTURES, { recursive: true });
-  fs.writeFileSync(path.join(FIXTURES, `${name}.json`), JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) }, null, 1) + '\n');
-}
-const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'histories');
+const recordFixture = (name: string, workflowId: string) => recordFixtureOf(t.client, name, workflowId);
 
 const figures = { closedTrades: 10, meanEdgeBps: '-1.5', meanSlippageBps: '0.8', pnlCumulativeUsd: '-3.2' };
 
