@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_STAMP := node_modules/.package-lock.stamp
 
-.PHONY: help deps temporal test typecheck lint demo run bench bench-fleet sim ui-check chaos clean
+.PHONY: help deps temporal test typecheck lint demo run bench bench-fleet sim ui-check chaos chaos-regressions chaos-ci clean
 
 help:
 	@echo "make demo   - run the demo: local Temporal + simulator + workers + a HardStop (KEEP=1 keeps the UI up)"
@@ -13,7 +13,8 @@ help:
 	@echo "make bench-fleet - the fleet benchmark alone (40 sessions, one batch HardStop); its rows in bench/RESULTS.md"
 	@echo "make ui-check - the demo, then the stop sequence checked in the Temporal UI (headless Chromium) and screenshotted"
 	@echo "make sim    - run the embedded venue alone (SIM_ARGS=\"--port 8080 --seed 1\")"
-	@echo "make chaos  - seeded fault schedules against the whole stack, invariants checked (SEEDS=N SEED=S)"
+	@echo "make chaos  - seeded fault schedules against the whole stack, invariants checked (SEEDS=N SEED=S, or SEED_LIST=2,313)"
+	@echo "make chaos-regressions - the schedules that once found a bug (src/chaos/regressions.ts); chaos-ci: the short set CI runs"
 
 # npm ci installs exactly the lockfile, which lists every platform's optional packages (@swc/core-*,
 # @esbuild/*) so it installs on any machine. Dependency install scripts stay off (package.json
@@ -60,7 +61,14 @@ sim: deps
 
 # Last line: exactly `chaos: N schedules, V violations`; exit 0 only when V is 0.
 chaos: deps temporal
-	@SEEDS=$(or $(SEEDS),1) SEED=$(SEED) CHAOS_QUEUES=$(CHAOS_QUEUES) npx tsx src/cli/hlx.ts chaos
+	@SEEDS=$(or $(SEEDS),1) SEED=$(SEED) SEED_LIST=$(SEED_LIST) CHAOS_QUEUES=$(CHAOS_QUEUES) npx tsx src/cli/hlx.ts chaos
+
+# The schedules that once found a bug (src/chaos/regressions.ts); `chaos-ci`: the short set CI runs.
+chaos-regressions: deps temporal
+	@npx tsx src/cli/hlx.ts chaos --regressions
+
+chaos-ci: deps temporal
+	@npx tsx src/cli/hlx.ts chaos --ci
 
 clean:
 	rm -rf dist .run

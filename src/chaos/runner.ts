@@ -17,6 +17,8 @@ import { connectClosable } from '../temporal/closable-connection';
 export interface RunnerOptions {
   seeds: number;
   seed: number;
+  /** these seeds instead of seed, seed+1, … (kept regression cases, src/chaos/regressions.ts) */
+  seedList?: readonly number[];
   activeMs?: number;
   /** where each schedule's logs, ledger and records go */
   runDir?: string;
@@ -65,13 +67,13 @@ export async function runChaos(o: RunnerOptions): Promise<RunnerSummary> {
     /* already installed */
   }
   const inject = process.env.HLX_CHAOS_INJECT ? `; TEST-ONLY fault switch HLX_CHAOS_INJECT=${process.env.HLX_CHAOS_INJECT}` : '';
-  out(`chaos: ${o.seeds} schedules from seed ${o.seed}, ${o.queues ?? 'shared'} task queues${inject} (replay one: make chaos SEED=<seed> SEEDS=1); files under ${path.relative(PROJECT_ROOT, runDir) || runDir}`);
+  const seeds = o.seedList ?? Array.from({ length: o.seeds }, (_, k) => o.seed + k);
+  out(`chaos: ${seeds.length} schedules ${o.seedList ? `(seeds ${seeds.join(',')})` : `from seed ${o.seed}`}, ${o.queues ?? 'shared'} task queues${inject} (replay one: make chaos SEED=<seed> SEEDS=1); files under ${path.relative(PROJECT_ROOT, runDir) || runDir}`);
   const temporal = await ChaosTemporal.start(runDir);
   const connection = await connectClosable({ address: temporal.address });
   const summary: RunnerSummary = { schedules: 0, violations: 0, results: [], faults: {} };
   try {
-    for (let k = 0; k < o.seeds; k++) {
-      const seed = o.seed + k;
+    for (const [k, seed] of seeds.entries()) {
       const schedule = generateSchedule(seed, o.activeMs ? { activeMs: o.activeMs } : {});
       let r: ScheduleResult;
       try {
@@ -86,7 +88,7 @@ export async function runChaos(o: RunnerOptions): Promise<RunnerSummary> {
       summary.results.push({ seed, violations: v, ...(r.error ? { error: r.error } : {}), wallMs: r.wallMs });
       for (const [kind, n] of Object.entries(r.faults)) summary.faults[kind as FaultKind] = (summary.faults[kind as FaultKind] ?? 0) + (n ?? 0);
       const byInv = [...new Set(r.violations.map((x) => x.invariant))].sort().join(',');
-      out(`[${k + 1}/${o.seeds}] seed ${seed}: ${v === 0 ? 'ok' : `${v} violations${byInv ? ` (invariants ${byInv})` : ''}${r.error ? ' (error)' : ''}`} in ${(r.wallMs / 1000).toFixed(1)} s, ${schedule.events.length} faults`);
+      out(`[${k + 1}/${seeds.length}] seed ${seed}: ${v === 0 ? 'ok' : `${v} violations${byInv ? ` (invariants ${byInv})` : ''}${r.error ? ' (error)' : ''}`} in ${(r.wallMs / 1000).toFixed(1)} s, ${schedule.events.length} faults`);
       if (v > 0) for (const l of failureReport(r, schedule.events.map(describeEvent))) out(l);
       // a clean schedule's files are not needed (a soak would fill the disk); a failing one's are kept
       else fs.rmSync(r.dir, { recursive: true, force: true });
