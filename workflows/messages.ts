@@ -32,7 +32,10 @@ export interface HardStopRequest {
   reason: string;
   source: string;
   details?: Record<string, unknown>;
-  /** the hot path's journal entry (#11): a re-delivered entry is recognised and not acted on twice */
+  /**
+   * The id of this request: the hot path's journal entry (#11), or a fleet HardStop sent both
+   * directly and as a batch operation. A request delivered twice is acted on once.
+   */
   journalId?: string;
 }
 

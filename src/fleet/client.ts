@@ -75,14 +75,15 @@ export interface BatchHardStop {
 }
 
 /** One batch operation: the hardStop signal to every running session the scope's query matches. */
-export async function batchHardStop(client: Client, scope: FleetScope, req: HardStopRequest, reason: string): Promise<BatchHardStop> {
+export async function batchHardStop(client: Client, scope: FleetScope, req: HardStopRequest, reason: string, jobId = `hlx-hardstop-${randomUUID()}`): Promise<BatchHardStop> {
   const query = sessionsQuery({ ...scope, includeClosed: false });
-  const jobId = `hlx-hardstop-${randomUUID()}`;
   await client.workflowService.startBatchOperation({
     namespace: client.options.namespace,
     jobId,
     visibilityQuery: query,
     reason,
+    // a kill switch is not a bulk job: the namespace's default batch rate would drip the signals out
+    maxOperationsPerSecond: 1_000,
     signalOperation: {
       signal: hardStopSignal.name,
       input: { payloads: [defaultPayloadConverter.toPayload(req)] },
@@ -90,6 +91,48 @@ export async function batchHardStop(client: Client, scope: FleetScope, req: Hard
     },
   });
   return { jobId, query };
+}
+
+export interface FleetHardStop {
+  jobId: string;
+  query: string;
+  /** sessions signalled directly and acknowledged by the server */
+  signalled: number;
+  /** direct signals that failed (the batch operation still reaches those sessions) */
+  failed: { sessionId: string; error: string }[];
+  /** the batch operation could not be started (the direct signals went out regardless) */
+  batchError?: string;
+}
+
+/**
+ * The kill switch for an account or the whole namespace. Every listed session is signalled
+ * directly and at once (in parallel, bounded). The same request also goes out as a batch operation
+ * over the visibility query. The batch is durable on the server: it reaches every matching
+ * session, including ones the list missed, even if this process dies half way. Both deliveries
+ * carry one request id (`journalId`), so each session acts on the request once, and a session
+ * resumed meanwhile is not stopped again by the later copy. Why not the batch alone: its first
+ * signal arrives seconds after it is started (about 9 s on the dev server, see docs/fleet.md),
+ * far too late for a kill switch.
+ */
+export async function fleetHardStop(client: Client, scope: FleetScope, sessionIds: readonly string[], req: HardStopRequest, reason: string, concurrency = 32): Promise<FleetHardStop> {
+  const jobId = `hlx-hardstop-${randomUUID()}`;
+  const once: HardStopRequest = { ...req, journalId: jobId };
+  const direct = mapLimit(sessionIds, concurrency, (id) =>
+    client.workflow
+      .getHandle(id)
+      .signal(hardStopSignal, once)
+      .then(
+        () => null,
+        (e: unknown) => ({ sessionId: id, error: e instanceof Error ? e.message : String(e) }),
+      ),
+  );
+  const batch = batchHardStop(client, scope, once, reason, jobId).then(
+    (b) => ({ query: b.query }),
+    (e: unknown) => ({ query: sessionsQuery({ ...scope, includeClosed: false }), error: e instanceof Error ? e.message : String(e) }),
+  );
+  const [results, b] = await Promise.all([direct, batch]);
+  const failed = results.filter((r): r is { sessionId: string; error: string } => r !== null);
+  return { jobId, query: b.query, signalled: results.length - failed.length, failed, ...('error' in b ? { batchError: b.error } : {}) };
 }
 
 export interface BatchProgress {

@@ -29,7 +29,7 @@ import { connectForCli, readStatusFile, resolveTarget, sessionInput } from '../s
 import { endFrames, redrawFrame } from '../status-view';
 import { hardStopSignal, marketHardStopSignal, stateQuery, type HardStopRequest, type SessionState } from '../../../workflows/messages';
 import { SESSION_WORKFLOW_TYPE } from '../../../src/orchestration/ids';
-import { batchHardStop, describeBatch, listSessions, readStates } from '../../fleet/client';
+import { describeBatch, fleetHardStop, listSessions, readStates } from '../../fleet/client';
 import { FleetScopeError, normalizeAccount, type FleetScope } from '../../fleet/queries';
 import { fleetRow, renderStopProgress, type FleetRow } from '../../fleet/table';
 import type { TemporalHandles } from '../../../workers/session-client';
@@ -93,13 +93,16 @@ export async function run(argv: string[]): Promise<number> {
         console.log(`no running session in ${what}: nothing to stop`);
         return account ? 1 : 0;
       }
-      const job = await batchHardStop(t.client, scope, req, `hlx hardstop: ${o.reason}`);
-      console.log(`HardStop(Operator) to ${ids.length} session(s) of ${what} in batch operation ${job.jobId}: ${o.reason}`);
+      const job = await fleetHardStop(t.client, scope, ids, req, `hlx hardstop: ${o.reason}`);
+      console.log(`HardStop(Operator) to ${ids.length} session(s) of ${what}: ${job.signalled} signalled directly, and batch operation ${job.jobId}: ${o.reason}`);
+      for (const f of job.failed) console.log(`  direct signal to ${f.sessionId} failed (${f.error}); the batch operation still reaches it`);
+      if (job.batchError) console.log(`  the batch operation was not started (${job.batchError}); the direct signals went out`);
       console.log(`  query: ${job.query}`);
+      if (job.signalled === 0 && job.batchError) throw new CliError(`hardstop: no session could be signalled: ${job.failed[0]?.error ?? job.batchError}`, 1);
       title = `hardstop ${account ? account : '--all'}`;
       if (o.noWait) return 0;
-      const batch = { note: `batch ${job.jobId}: signalling` };
-      void followBatch(t, job.jobId, ids.length, batch);
+      const batch = { note: job.batchError ? 'batch not started' : `batch ${job.jobId}: signalling` };
+      if (!job.batchError) void followBatch(t, job.jobId, ids.length, batch);
       return await watchUntilDone(t, ids, title, timeoutMs, () => batch.note);
     } else if (o.market !== undefined) {
       const target = resolveTarget({ sessionId: o.session ?? o.sessionId, config: o.config }, t.queues);

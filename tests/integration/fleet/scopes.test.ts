@@ -13,7 +13,7 @@ import type { SessionConfig } from '../../../src/config/session';
 import type { HotPathWorker } from '../../../workers/hotpath-worker';
 import { isFlat, openPositions, runCli, startInProcessWorker, startOperatorEnv, testConfig, waitForPhase, waitUntil, type OperatorEnv } from '../operator/harness';
 import { stateQuery } from '../../../workflows/messages';
-import { listSessions } from '../../../src/fleet/client';
+import { describeBatch, listSessions } from '../../../src/fleet/client';
 
 jest.setTimeout(240_000);
 
@@ -124,6 +124,12 @@ test('fleet status, then --account stops exactly that account, then --all stops 
   const s1 = await A.t.client.workflow.getHandle(a1.sessionId).query(stateQuery);
   expect(s1.stopCount).toBe(1);
   expect(s1.laterHardStops.at(-1)).toMatchObject({ reason: 'Operator', source: 'cli' });
+  // each request came twice (a direct signal and the batch operation) and counted once: a1 holds
+  // the --account request as its HardStop and the --all one once, nothing else
+  await waitUntil(async () => (await describeBatch(A.t.client, (all.stdout.match(/batch operation (hlx-hardstop-[0-9a-f-]+)/) ?? [])[1] ?? '')).state, (st) => st === 'COMPLETED', 30_000, 'the --all batch done');
+  const s1After = await A.t.client.workflow.getHandle(a1.sessionId).query(stateQuery);
+  expect(s1After.hardStop?.details).toMatchObject({ text: 'account A misbehaves' });
+  expect(s1After.laterHardStops.map((h) => h.details?.text)).toEqual(['desk-wide stop']);
   expect(isFlat(A.sim.admin.state(A.address))).toBe(true);
   expect(isFlat(B.sim.admin.state(B.address))).toBe(true);
 
