@@ -2,15 +2,15 @@
  * `make bench-fleet` (under scripts/with-devserver.ts): a fleet on one 2-core machine — one
  * Temporal dev server, the simulator, stop workers, ACCOUNTS × 2 trading sessions (demo strategy)
  * plus IDLE sessions that trade nothing, the hot paths packed PER_PROCESS to a child process —
- * then ONE fleet HardStop: a batch signal operation over the sessions' search attributes (what
- * `hlx hardstop --all` sends). Reports sessions brought up, fleet HardStop → each session's flat
+ * then ONE fleet HardStop as `hlx hardstop --all` sends it (src/fleet/client.ts fleetHardStop):
+ * every session signalled directly, and a batch signal operation over the search attributes. Reports sessions brought up, fleet HardStop → each session's flat
  * confirmed (first, p50, p99, max; the stop sequence's own workflow clock), Temporal calls and
  * history events per session-hour while idle and while trading, history per day and the
  * continue-as-new cadence that follows, and memory per session. Writes .run/bench/fleet.json.
  *
- * Stop workers: one activity worker per account, each on its own task queue (the stop activities
- * of today's single-account stop worker act for one account; issue #10 routes many accounts
- * through one), all in this process beside one worker for the session and stop workflows.
+ * Stop workers: one activity worker per account on the account's own queue `<stop>-<account>`,
+ * as each account's stop worker serves it (#10), all in this process beside one worker for the
+ * session and stop workflows and one for the alert deliveries.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -23,8 +23,10 @@ import { parseSessionConfig, type SessionConfigInput } from '../src/config/sessi
 import { HttpClient } from '../src/exchange/hyperliquid/http-client';
 import { NonceManager } from '../src/exchange/hyperliquid/nonce';
 import { Signer } from '../src/exchange/hyperliquid/signer';
-import { batchHardStop, describeBatch, mapLimit, readStates } from '../src/fleet/client';
+import { describeBatch, fleetHardStop, mapLimit, readStates } from '../src/fleet/client';
 import { SESSION_WORKFLOW_TYPE } from '../src/orchestration/ids';
+import { alertQueue, stopActivityQueue } from '../src/orchestration/stop-plan';
+import { createAlertActivities } from '../src/alerts';
 import { setLogSink } from '../src/util/log';
 import { connectTestTemporal, uniqueQueue } from '../tests/helpers/temporal';
 import { sessionInput, type TaskQueues } from '../workers/session-client';
@@ -151,15 +153,19 @@ async function main(): Promise<void> {
     workers.push(w);
     runs.push(w.run());
   }
-  // ... and the stop activities of each account on its own queue
-  const stopQueue = (i: number) => `${queues.stop}-acct-${i}`;
-  for (const [i, w] of wallets.entries()) {
+  // ... the stop activities of each account on its own queue, as its stop worker serves them in
+  // production (`<stop>-<account>`, src/orchestration/stop-plan.ts), and the alert deliveries
+  for (const w of wallets) {
     const signer = Signer.fromPrivateKey(w.privateKey);
-    const acts = createStopActivities({ venue: new HttpClient(sim.httpUrl, { timeoutMs: 5_000 }), signer, nonces: new NonceManager(), account: signer.address.toLowerCase(), isMainnet: false });
-    const wk = await Worker.create({ connection: t.nativeConnection, namespace: t.namespace, taskQueue: stopQueue(i), activities: acts });
+    const account = signer.address.toLowerCase();
+    const acts = createStopActivities({ venue: new HttpClient(sim.httpUrl, { timeoutMs: 5_000 }), signer, nonces: new NonceManager(), account, isMainnet: false });
+    const wk = await Worker.create({ connection: t.nativeConnection, namespace: t.namespace, taskQueue: stopActivityQueue(queues.stop, account), activities: acts });
     workers.push(wk);
     runs.push(wk.run());
   }
+  const alerts = await Worker.create({ connection: t.nativeConnection, namespace: t.namespace, taskQueue: alertQueue(queues.stop), activities: createAlertActivities({ envSinks: [] }) });
+  workers.push(alerts);
+  runs.push(alerts.run());
 
   // sessions: 2 per trading account (BTC+ETH and SOL), IDLE idle ones on the last account
   const specs: { account: number; cfg: SessionConfigInput; idle: boolean }[] = [];
@@ -169,12 +175,10 @@ async function main(): Promise<void> {
     specs.push({ account: i, cfg: sessionYaml(sim, a, `fleet-${i}-b`, ['SOL'], null), idle: false });
   }
   for (let j = 0; j < IDLE; j++) specs.push({ account: ACCOUNTS, cfg: sessionYaml(sim, wallets[ACCOUNTS].address.toLowerCase(), `fleet-idle-${j}`, ['BTC', 'ETH', 'SOL'], emptyReplay), idle: true });
-  // started here with each account's stop-activity queue (the hot paths join with USE_EXISTING)
+  // started here (the hot paths join with USE_EXISTING); each stop's venue work goes to its account's queue
   const ids: string[] = [];
   for (const s of specs) {
     const input = sessionInput(parseSessionConfig(s.cfg), queues);
-    input.stop = { ...input.stop, stopTaskQueue: stopQueue(s.account) };
-    input.stopWorkflowTaskQueue = queues.stop;
     await t.client.workflow.start(SESSION_WORKFLOW_TYPE, { workflowId: input.sessionId, taskQueue: queues.session, args: [input], workflowIdConflictPolicy: 'USE_EXISTING' });
     ids.push(input.sessionId);
   }
@@ -246,26 +250,30 @@ async function main(): Promise<void> {
   const acceptedAfter = counts1.map((c) => c.errors).flat();
   log(`window: ${(w1 - w0) / 1000}s; calls ${JSON.stringify(callsPerKind)}; history events (trading) ${JSON.stringify(eventTypes)}`);
 
-  // ---- the fleet HardStop: one batch operation over the search attributes ----
+  // ---- the fleet HardStop, as `hlx hardstop --all` sends it: direct signals + one batch operation ----
   const loadAtStop = os.loadavg()[0];
   const tStop = Date.now();
-  const job = await batchHardStop(t.client, {}, { reason: 'Operator', source: 'bench-fleet' }, 'bench: fleet HardStop');
+  const job = await fleetHardStop(t.client, {}, ids, { reason: 'Operator', source: 'bench-fleet' }, 'bench: fleet HardStop');
+  if (job.failed.length || job.batchError) log(`fleet HardStop: ${job.failed.length} direct signal(s) failed; batch ${job.batchError ?? 'started'}`);
   const stopDeadline = Date.now() + 120_000;
   let allFlatSeenAt = 0;
   let final = new Map<string, SessionState | null>();
   for (;;) {
-    final = await readStates(t.client, readyIds, 48);
+    // a state query is a workflow task on the session's worker: polled every 500 ms, 8 at a time, as
+    // an operator's table does; polling 44 sessions every 50 ms starved the very stops it measured
+    final = await readStates(t.client, readyIds, 8);
     const done = [...final.values()].every((s) => s && (s.phase === 'STOPPED_FLAT' || s.phase === 'STOP_FAILED'));
     if (done) {
       allFlatSeenAt = Date.now();
       break;
     }
     if (Date.now() > stopDeadline) break;
-    await sleep(50);
+    await sleep(500);
   }
   const batch = await describeBatch(t.client, job.jobId);
   const flatMs: number[] = [];
   const startMs: number[] = [];
+  const handledMs: number[] = [];
   let failed = 0;
   for (const id of readyIds) {
     const s = final.get(id);
@@ -277,6 +285,7 @@ async function main(): Promise<void> {
     flatMs.push(stop.flatConfirmedAt - tStop);
     if (process.env.HLX_BENCH_FLEET_DEBUG) log(`${id}: signal +${(s.hardStop?.at ?? 0) - tStop} stop started +${stop.startedAt - tStop} flat +${stop.flatConfirmedAt - tStop} attempts ${stop.attempts} steps ${JSON.stringify(s.stepsDone)}`);
     startMs.push(stop.startedAt - tStop);
+    if (s.hardStop) handledMs.push(s.hardStop.at - tStop);
   }
   const http = new HttpClient(sim.httpUrl, { timeoutMs: 10_000 });
   const venueFlat = (
@@ -305,8 +314,10 @@ async function main(): Promise<void> {
   add('fleet HardStop → session flat confirmed p50', flatMs.length ? pct(flatMs, 0.5) : 'none', 'ms');
   add('fleet HardStop → session flat confirmed p99', flatMs.length ? pct(flatMs, 0.99) : 'none', 'ms');
   add('fleet HardStop → last session flat confirmed (max)', flatMs.length ? Math.max(...flatMs) : 'none', 'ms', '< 10000 ms');
-  add('fleet HardStop → every session seen flat by a 50 ms state poll', allFlatSeenAt ? allFlatSeenAt - tStop : 'not all', 'ms');
-  add('fleet HardStop → stop sequence started p50 (batch signal + session workflow task + child start)', startMs.length ? pct(startMs, 0.5) : 'none', 'ms');
+  add('fleet HardStop → every session seen flat by a 500 ms state poll', allFlatSeenAt ? allFlatSeenAt - tStop : 'not all', 'ms');
+  add('fleet HardStop → signal handled by the session p50 (the session workflow clock)', handledMs.length ? pct(handledMs, 0.5) : 'none', 'ms');
+  add('fleet HardStop → signal handled by the session max', handledMs.length ? Math.max(...handledMs) : 'none', 'ms');
+  add('fleet HardStop → stop sequence started p50 (direct signal + session workflow task + child start)', startMs.length ? pct(startMs, 0.5) : 'none', 'ms');
   add('fleet HardStop → stop sequence started max', startMs.length ? Math.max(...startMs) : 'none', 'ms');
   add('batch operation', `${batch.state}: ${batch.done} of ${batch.total} signalled, ${batch.failed} failed`, '');
   add('sessions not flat after the fleet HardStop', failed, 'sessions', '0');
