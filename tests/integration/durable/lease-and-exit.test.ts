@@ -6,7 +6,7 @@
  *  - the hot path's Temporal worker failing: exit code ≠ 0 and a journalled HardStop;
  *  - an uncaught error in the hot-path process: the same.
  */
-import { sessionState, isFlat, openPositions, spawnWorker, startOperatorEnv, testConfig, waitForPhase, waitUntil, type ChildWorker, type OperatorEnv, killLive } from '../operator/harness';
+import { sessionState, isFlat, openPositions, spawnWorker, startInProcessWorker, startOperatorEnv, testConfig, waitForPhase, waitUntil, type ChildWorker, type OperatorEnv, killLive } from '../operator/harness';
 import { placeRestingBid, sessionIdOf } from './helpers';
 
 jest.setTimeout(180_000);
@@ -52,6 +52,33 @@ test('hot path SIGKILLed holding a position and a resting order, nobody doing an
   expect(s.lease).toMatchObject({ status: 'lost', want: false });
   expect({ positions: openPositions(flat), openOrders: flat.openOrders }).toEqual({ positions: [], openOrders: [] });
   console.log(`SIGKILL → venue flat in ${flatAfterMs} ms (lease ${leaseMs} ms)`);
+});
+
+test('an event loop held up for 2.5 s, again and again (GC, a slow strategy), does not cost the lease', async () => {
+  // the lease's heartbeats are sent by the SDK's core (throttled to 0.8 × the heartbeat timeout,
+  // the last one flushed from its own thread): a JavaScript stall shorter than the throttle window
+  // must not read as a dead hot path and HardStop the session
+  const leaseMs = 5_000;
+  const w = await startInProcessWorker(env, testConfig(env, { name: 'stall', strategy: { ...holding, maxTrades: 0 }, risk: { hotPathLeaseMs: leaseMs } }));
+  try {
+    await waitForPhase(env, w.sessionId, ['READY_TRADING'], 45_000);
+    await waitUntil(() => sessionState(env, w.sessionId), (s) => s.lease?.status === 'held', 20_000, 'the lease held');
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 700 + 300 * i));
+      const until = Date.now() + 2_500;
+      while (Date.now() < until) {
+        /* the event loop is held up: no heartbeat, no socket, no timer */
+      }
+    }
+    await new Promise((r) => setTimeout(r, leaseMs + 1_000));
+    const s = await sessionState(env, w.sessionId);
+    expect(s.hardStop).toBeUndefined();
+    expect(s.lease?.status).toBe('held');
+    expect(s.phase).toBe('READY_TRADING');
+    expect(w.hotPath().latch.isTriggered()).toBe(false);
+  } finally {
+    await w.shutdown();
+  }
 });
 
 test("the hot path's Temporal worker failing: exit code ≠ 0 and a journalled HardStop(HotPathLost)", async () => {
