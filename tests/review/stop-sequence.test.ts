@@ -3,19 +3,11 @@
  * cooperate. Was: a cancel-all the venue kept refusing meant no flatten was ever sent; an IOC
  * that could not cross gave up for good after ~6 rounds, at the same price every round.
  */
-import { connectTestTemporal, type TemporalTestContext } from '../helpers/temporal';
 import { FakeVenue } from '../integration/orchestration/fake-venue';
-import { fakeStopActivities, sessionInputFor, startSession, startStack, waitForState, workflowBundle } from '../integration/orchestration/harness';
+import { fakeStopActivities, sessionInputFor, startSession, startStack, waitForState, useTemporalSuite } from '../integration/orchestration/harness';
 import { hardStopSignal, stateQuery, stopWorkflowId } from '../../workflows/messages';
 
-let t: TemporalTestContext;
-beforeAll(async () => {
-  t = await connectTestTemporal();
-  await workflowBundle();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const suite = useTemporalSuite();
 
 /** Like the venue, but cancel batches are refused as a whole (e.g. >200 cancels, rate limit). */
 class CancelRefusingVenue extends FakeVenue {
@@ -30,17 +22,17 @@ class CancelRefusingVenue extends FakeVenue {
 
 test('a cancel-all that keeps failing does not stop the flatten: the position is closed, each failure a visible step, and the stop goes on (STOP_STUCK) while the order rests', async () => {
   const venue = new CancelRefusingVenue({ BTC: '0.5' }, [{ coin: 'ETH', side: 'B', sz: '1', limitPx: '3000' }]);
-  const stack = await startStack(t.nativeConnection, t.namespace, fakeStopActivities(venue));
+  const stack = await startStack(suite.t.nativeConnection, suite.t.namespace, fakeStopActivities(venue));
   const input = sessionInputFor(stack.queues, { latchTimeoutMs: 100, fastRounds: 6, slowRoundMs: 300, activityTimeoutMs: 2000, hotPathExpiresAfterMs: 200 });
   try {
-    const h = await startSession(t.client, stack.queues, input);
+    const h = await startSession(suite.t.client, stack.queues, input);
     await h.signal(hardStopSignal, { reason: 'Operator', source: 'test' });
     const s = await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STOP_STUCK', 120_000);
     const counts = venue.sent.reduce((a, x) => ({ ...a, [x.type]: (a[x.type] ?? 0) + 1 }), {} as Record<string, number>);
     console.log('phase', s.phase, 'venue sent', JSON.stringify(counts), 'BTC', venue.positions.get('BTC'));
     expect(venue.positions.get('BTC')).toBe('0');
     expect(venue.sent.filter((x) => x.type === 'order').length).toBeGreaterThanOrEqual(1);
-    const desc = await t.client.workflow.getHandle(stopWorkflowId(input.sessionId, 1)).describe();
+    const desc = await suite.t.client.workflow.getHandle(stopWorkflowId(input.sessionId, 1)).describe();
     expect(desc.status.name).toBe('RUNNING');
     expect(s.stepsDone.join('\n')).toMatch(/STOP_STUCK: not flat after 6 rounds \(0 positions left, 1 open order\)/);
     await h.terminate('done');
@@ -52,12 +44,12 @@ test('a cancel-all that keeps failing does not stop the flatten: the position is
 test('an IOC that cannot cross never makes the stop give up: the price widens round by round up to the ceiling, rounds go on at the slow cadence, flat when it crosses', async () => {
   const venue = new FakeVenue({ BTC: '0.5' });
   venue.iocMisses = 1_000_000;
-  const stack = await startStack(t.nativeConnection, t.namespace, fakeStopActivities(venue));
+  const stack = await startStack(suite.t.nativeConnection, suite.t.namespace, fakeStopActivities(venue));
   const q = sessionInputFor(stack.queues);
   // production defaults for the stop except the slow cadence (the test must not wait 30 s a round)
   const input = { ...q, stop: { stopTaskQueue: stack.queues.stop, latchTimeoutMs: 100, hotPathExpiresAfterMs: 200, slowRoundMs: 300 } };
   try {
-    const h = await startSession(t.client, stack.queues, input);
+    const h = await startSession(suite.t.client, stack.queues, input);
     await h.signal(hardStopSignal, { reason: 'Operator', source: 'test' });
     await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STOP_STUCK', 120_000);
     const atStuck = venue.sent.length;
@@ -67,7 +59,7 @@ test('an IOC that cannot cross never makes the stop give up: the price widens ro
     venue.iocMisses = 0;
     const s = await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STOPPED_FLAT', 60_000);
     expect(venue.isFlat()).toBe(true);
-    const r = (await t.client.workflow.getHandle(stopWorkflowId(input.sessionId, 1)).result()) as { steps: string[] };
+    const r = (await suite.t.client.workflow.getHandle(stopWorkflowId(input.sessionId, 1)).result()) as { steps: string[] };
     const prices = r.steps.map((l) => /sell 0\.5 BTC @ (\d+(?:\.\d+)?) IOC/.exec(l)?.[1]).filter((x): x is string => !!x).map(Number);
     console.log('IOC prices by round', prices.join(' '));
     // 50, 100, 200, 400, then the 500 bps ceiling from the book at 97000

@@ -13,7 +13,7 @@ import type { AlertActivities, StopActivities } from '../../../src/orchestration
 import { hotPathTaskQueue, sessionWorkflowId } from '../../../src/orchestration/ids';
 import { tradingSession, type TradingSessionTestHooks } from '../../../workflows/trading-session';
 import type { StopOptions, TradingSessionInput } from '../../../workflows/messages';
-import { uniqueQueue } from '../../helpers/temporal';
+import { connectTestTemporal, uniqueQueue, type TemporalTestContext } from '../../helpers/temporal';
 import { FakeVenue, fakeSigner } from './fake-venue';
 import { setLogSink } from '../../../src/util/log';
 
@@ -39,6 +39,19 @@ export async function recordFixture(client: Client, name: string, workflowId: st
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   fs.mkdirSync(FIXTURES, { recursive: true });
   fs.writeFileSync(path.join(FIXTURES, `${name}.json`), JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) }, null, 1) + '\n');
+}
+
+/** A suite's Temporal connection, and the workflow bundle built, before its tests; closed after them. */
+export function useTemporalSuite(): { readonly t: TemporalTestContext } {
+  const suite = {} as { t: TemporalTestContext };
+  beforeAll(async () => {
+    suite.t = await connectTestTemporal();
+    await workflowBundle();
+  });
+  afterAll(async () => {
+    await suite.t?.close();
+  });
+  return suite;
 }
 
 export const FAKE_ACCOUNT = '0x00000000000000000000000000000000000000a1';

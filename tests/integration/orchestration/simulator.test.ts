@@ -10,27 +10,19 @@ import Decimal from 'decimal.js';
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { connectClosable } from '../../../src/temporal/closable-connection';
-import { connectTestTemporal, type TemporalTestContext } from '../../helpers/temporal';
 import { startDevServer, freePort, type DevServer } from '../../../src/temporal/devserver';
-import { sessionInputFor, startSession, startStack, waitForState, workflowBundle } from './harness';
+import { sessionInputFor, startSession, startStack, waitForState, useTemporalSuite } from './harness';
 import { openExposure, startSimAccount, type SimAccount } from './sim-venue';
 import { hardStopSignal, stateQuery, stopWorkflowId, type StopSequenceResult } from '../../../workflows/messages';
 import type { StopActivities } from '../../../src/orchestration/stop-activities';
 
-let t: TemporalTestContext;
-beforeAll(async () => {
-  t = await connectTestTemporal();
-  await workflowBundle();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const suite = useTemporalSuite();
 
 const nonZero = (a: SimAccount) => a.state().positions.filter((p) => !new Decimal(p.szi).isZero());
 
 test('simulator: positions and resting orders to STOPPED_FLAT over HTTP, verified from the venue', async () => {
   const acct = await startSimAccount(5);
-  const stack = await startStack(t.nativeConnection, t.namespace, acct.activities, { account: acct.address });
+  const stack = await startStack(suite.t.nativeConnection, suite.t.namespace, acct.activities, { account: acct.address });
   try {
     await openExposure(acct, { BTC: '0.05', ETH: '-0.5', SOL: '3' }, { BTC: '0.01', ETH: '0.1' });
     expect(nonZero(acct).map((p) => p.coin).sort()).toEqual(['BTC', 'ETH', 'SOL']);
@@ -39,7 +31,7 @@ test('simulator: positions and resting orders to STOPPED_FLAT over HTTP, verifie
     const before = Object.fromEntries(nonZero(acct).map((p) => [p.coin, p.szi]));
     const fillsBefore = acct.state().fills.length;
     const input = { ...sessionInputFor(stack.queues, { latchTimeoutMs: 300 }), account: acct.address };
-    const h = await startSession(t.client, stack.queues, input);
+    const h = await startSession(suite.t.client, stack.queues, input);
     await h.signal(hardStopSignal, { reason: 'Operator', source: 'test' });
     const s = await waitForState(() => h.query(stateQuery), (x) => x.phase === 'STOPPED_FLAT' || x.phase === 'STOP_FAILED', 30_000);
     expect(s.phase).toBe('STOPPED_FLAT');
@@ -53,7 +45,7 @@ test('simulator: positions and resting orders to STOPPED_FLAT over HTTP, verifie
       closed[f.coin] = (closed[f.coin] ?? new Decimal(0)).plus(f.side === 'B' ? f.sz : new Decimal(f.sz).neg());
     }
     for (const [coin, szi] of Object.entries(before)) expect(closed[coin]?.toFixed()).toBe(new Decimal(szi).neg().toFixed());
-    const r = (await t.client.workflow.getHandle(stopWorkflowId(input.sessionId, 1)).result()) as StopSequenceResult;
+    const r = (await suite.t.client.workflow.getHandle(stopWorkflowId(input.sessionId, 1)).result()) as StopSequenceResult;
     expect(r).toMatchObject({ outcome: 'STOPPED_FLAT', cancelled: 2, ordersSent: 3, remaining: [], openOrdersLeft: 0 });
     await h.terminate('test done');
   } finally {
