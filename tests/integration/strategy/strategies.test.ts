@@ -169,12 +169,15 @@ describe('the strategy process dies (its socket drops without a close)', () => {
     });
     worker = await startInProcessWorker(env, config);
     await waitForPhase(env, worker.sessionId, ['READY_TRADING'], 30_000);
+    // the workflow says READY_TRADING first; the hot path opens its gate on its next phase poll
+    const w = worker;
+    await waitUntil(() => w.hotPath().status().ready, (ready) => ready, 10_000, 'the hot path ready to trade');
     const c = await TestClient.connect(worker.gateway!.url, token);
     await c.next('welcome');
     const mark = Number(worker.hotPath().marketState.get('ETH')!.markPx);
     c.send({ type: 'signal', id: 1, signal: { market: 'ETH', side: 'buy', size: '0.005', limitPx: String(Math.round(mark * 0.97)), tif: 'Alo' } });
     const r = await c.next('result', (f) => f.id === 1, 10_000);
-    expect(r.result.status).toBe('Accepted');
+    expect(r.result).toMatchObject({ status: 'Accepted' }); // a refusal shows its reason
     const cloid = (r.result as { cloid: string }).cloid;
     await waitUntil(() => env.sim.admin.state(env.address).openOrders, (o) => o.some((x) => x.cloid === cloid), 20_000, 'the bid resting at the venue');
     c.ws.terminate();
