@@ -336,7 +336,7 @@ async function main(): Promise<void> {
   add('memory per session (RSS growth of a packed process)', +(memPer.reduce((a, b) => a + b, 0) / memPer.length).toFixed(1), 'MiB');
   add('memory per session (process RSS / sessions)', +(rssPer.reduce((a, b) => a + b, 0) / rssPer.length).toFixed(1), 'MiB');
   add('measuring window (trading)', Math.round((w1 - w0) / 1000), 's');
-  add('machine', `2 cores shared with other helpers' builds and tests; load average ${loadAtStop.toFixed(1)} at the fleet HardStop; ${new Date().toISOString().slice(0, 10)}`, '');
+  add('machine', `${os.cpus().length} cores (everything of the bench on them); load average ${loadAtStop.toFixed(1)} at the fleet HardStop; ${new Date().toISOString().slice(0, 10)}`, '');
 
   console.log('\nfleet bench');
   for (const r of rows) console.log(`  ${r.metric.padEnd(78)} ${String(r.value).padStart(9)} ${r.unit}${r.goal ? `   (goal ${r.goal})` : ''}`);
