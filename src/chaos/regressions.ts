@@ -7,7 +7,7 @@
  */
 const SHARED_QUEUE = "a stop served by the other account's stop worker on the shared stop queue (fixed by per-account stop queues, #10)";
 const LOSS_BUDGET = 'the loss budget given back after a resume: the RiskMonitor rebuilt at zero (fixed by durable risk state, #11)';
-const SILENT_FILL = 'a fill dropped by a socket that went silent without closing never reached the hot path (fixed by FillBackfill)';
+const SILENT_FILL = 'a fill dropped by a socket that went silent without closing never reached the hot path (310 found it first; 1002 pinned it to an IOC whose answer was lost too: fixed by FillBackfill)';
 
 export const REGRESSION_SEEDS: readonly { seed: number; invariant: number; found: string }[] = [
   ...[1, 2, 3].map((seed) => ({ seed, invariant: 2, found: SHARED_QUEUE })),
