@@ -160,8 +160,9 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
   });
   const holder: HotPathHolder = new HotPathHolder(hotPathDeps, (h) => {
     h.latch.onTrigger((rec) => delivery.onLatched(rec));
-    // before any event reaches it: the counters of this session so far
-    checkpointer.restoreLocal(h.riskMonitor);
+    // before any event reaches it: the counters of this session so far, then the account's fills
+    // since the newest one they counted (gate 1 stays closed until they are in)
+    if (checkpointer.restoreLocal(h.riskMonitor)) void h.catchUpRisk();
   });
   if (owed.length > 0) latchFromJournal(holder.current, owed[0], delivery);
 
@@ -180,7 +181,9 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     temporalStaleMs: opts.temporalStaleMs ?? 5_000,
     // a lease needs this process's Temporal worker to hold it (none in tests of the hot path alone)
     ...(opts.connection ? { leaseMs: cfg.risk.hotPathLeaseMs } : {}),
-    onSessionState: (s) => checkpointer.restoreFromSession(s),
+    onSessionState: (s) => {
+      if (checkpointer.restoreFromSession(s)) void holder.current.catchUpRisk();
+    },
     fromSession: (fn) => delivery.alreadyJournalled(fn),
     venue,
     user,

@@ -90,6 +90,8 @@ export interface HotPathStatus {
 export type HotPath = ReturnType<typeof createHotPath>;
 
 const LAST_EVENTS = 50;
+/** a restored hot path counts the account's fills from this long before the newest one counted (clock skew, same-ms fills) */
+const RISK_CATCH_UP_LOOKBACK_MS = 5_000;
 
 export function createHotPath(deps: HotPathDeps) {
   const cfg = deps.config;
@@ -238,6 +240,8 @@ export function createHotPath(deps: HotPathDeps) {
 
 
   let timer: ReturnType<typeof setInterval> | null = null;
+  let catchUp: Promise<void> | null = null;
+  let stopped = false;
 
   function tickOnce(): void {
     const now = clock();
@@ -368,6 +372,40 @@ export function createHotPath(deps: HotPathDeps) {
       await venueState.reconciler.syncNow();
       readiness.set('positionsSynced', true);
     },
+    /**
+     * #11 (chaos seed 5040): the restored counters know the newest fill they counted; a fill after
+     * it that the previous process never heard (killed first) would never reach this monitor — a
+     * new feed treats the fills snapshot of its first connection as history — and the loss budget
+     * would be short of the venue's. The account's fills since then (less a lookback) go to the
+     * RiskMonitor, which counts each (coin, tid) once. Gate 1 stays closed until that is done;
+     * a venue that cannot be asked keeps it closed (retried every second).
+     */
+    catchUpRisk(): Promise<void> {
+      const since = riskMonitor.newestFillAt();
+      const info = deps.venueInfo;
+      if (since === undefined || !info?.userFillsByTime || !deps.user) return Promise.resolve();
+      const fetchFills = info.userFillsByTime.bind(info);
+      const user = deps.user;
+      readiness.set('riskCaughtUp', false);
+      catchUp ??= (async () => {
+        for (let attempt = 0; !stopped; attempt++) {
+          try {
+            const from = (riskMonitor.newestFillAt() ?? since) - RISK_CATCH_UP_LOOKBACK_MS;
+            const fills = await fetchFills(user, from);
+            for (const f of fills) riskMonitor.post({ type: 'filled', at: f.time, coin: f.coin, oid: f.oid, tid: f.tid, side: f.side, px: f.px, sz: f.sz, fee: f.fee, closedPnl: f.closedPnl, ...(f.cloid ? { cloid: f.cloid } : {}) });
+            await new Promise<void>((r) => schedule(r));
+            return;
+          } catch (e) {
+            if (attempt === 0 || attempt % 30 === 0) onError('riskCatchUp', e);
+            await new Promise((r) => setTimeout(r, 1_000).unref?.());
+          }
+        }
+      })().finally(() => {
+        catchUp = null;
+        readiness.set('riskCaughtUp', true);
+      });
+      return catchUp;
+    },
     /** The session workflow's word for READY-TRADING. */
     setTradingAllowed(allowed: boolean): void {
       readiness.set('tradingAllowed', allowed);
@@ -399,6 +437,7 @@ export function createHotPath(deps: HotPathDeps) {
       timer.unref?.();
     },
     stop(): void {
+      stopped = true;
       if (timer) clearInterval(timer);
       timer = null;
     },

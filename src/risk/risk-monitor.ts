@@ -71,6 +71,7 @@ export class RiskMonitor {
   private closedCount = 0;
   private seq = 0;
   private streakResets = 0;
+  private lastFillAt: number | undefined;
   private dirty = false;
   /** trades beyond the last checkpoint are only counted (no verdict can fall there) */
   private readonly windowTrades: number;
@@ -132,6 +133,7 @@ export class RiskMonitor {
     const key = `${f.coin}:${f.tid}`;
     if (this.seenFills.has(key)) return;
     this.seenFills.add(key);
+    if (this.lastFillAt === undefined || f.at > this.lastFillAt) this.lastFillAt = f.at;
     this.pnl = this.pnl.plus(f.closedPnl).minus(f.fee);
     this.changed();
     if (f.intendedPx !== undefined) {
@@ -235,7 +237,13 @@ export class RiskMonitor {
       recentFills: lastOf(this.seenFills, KEEP_RECENT_KEYS),
       recentTrades: lastOf(this.seenTrades, KEEP_RECENT_KEYS),
       streakResets: this.streakResets,
+      ...(this.lastFillAt !== undefined ? { lastFillAt: this.lastFillAt } : {}),
     };
+  }
+
+  /** The venue time of the newest fill counted (restored copies included); undefined before any. */
+  newestFillAt(): number | undefined {
+    return this.lastFillAt;
   }
 
   /**
@@ -255,6 +263,7 @@ export class RiskMonitor {
     for (const k of s.recentFills) this.seenFills.add(k);
     for (const k of s.recentTrades) this.seenTrades.add(k);
     this.streakResets = Math.max(this.streakResets, s.streakResets);
+    if (typeof s.lastFillAt === 'number' && (this.lastFillAt === undefined || s.lastFillAt > this.lastFillAt)) this.lastFillAt = s.lastFillAt;
     return true;
   }
 

@@ -24,6 +24,8 @@ export interface RiskSnapshot {
   recentTrades: string[];
   /** operator streak resets (`hlx resume --reset-streak`) already applied to these counters */
   streakResets: number;
+  /** the venue time of the newest fill counted: a new process counts the account's fills since (catch-up) */
+  lastFillAt?: number;
 }
 
 export const KEEP_RECENT_KEYS = 200;

@@ -48,19 +48,23 @@ export class RiskCheckpointer {
     }
   }
 
-  /** A new hot path's monitor starts from the local copy (before any event reaches it). */
-  restoreLocal(m: RiskMonitor): void {
+  /** A new hot path's monitor starts from the local copy (before any event reaches it); true if one was taken. */
+  restoreLocal(m: RiskMonitor): boolean {
     const s = newerSnapshot(this.latest, this.readLocal());
-    if (s && m.restore(s)) this.d.log.warn('risk counters restored from the state directory', this.describe(s));
+    const restored = !!s && m.restore(s);
+    if (restored) this.d.log.warn('risk counters restored from the state directory', this.describe(s!));
+    return restored;
   }
 
   /** The session's answer to the ready report: its copy if newer, and the operator's streak resets. */
-  restoreFromSession(s: SessionState): void {
+  restoreFromSession(s: SessionState): boolean {
     const m = this.d.monitor();
-    if (s.risk && m.restore(s.risk)) this.d.log.warn('risk counters restored from the session workflow', this.describe(s.risk));
+    const restored = !!s.risk && m.restore(s.risk);
+    if (restored) this.d.log.warn('risk counters restored from the session workflow', this.describe(s.risk!));
     if (typeof s.riskStreakResets === 'number') m.applyStreakResets(s.riskStreakResets);
     // every copy and reset is in: a session past a limit stops again before it may trade
     m.checkLimits();
+    return restored;
   }
 
   /** The monitor's onChange: local write soon, workflow signal batched. */
