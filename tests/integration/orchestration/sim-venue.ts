@@ -25,18 +25,7 @@ export async function startSimAccount(seed = 5, limits?: Partial<LimitConfig>, p
   const signer = Signer.fromPrivateKey(privateKey);
   const address = signer.address;
   const sim = await startSimulator({ port: 0, tickMs: 0, seed, fund: { [address]: '1000000' }, ...(limits ? { limits } : {}) });
-  const http = new HttpClient(sim.httpUrl, { timeoutMs: 5_000 });
-  const activities = createStopActivities({ venue: http, signer, nonces: new NonceManager(), account: address, isMainnet: false });
-  const state = () => sim.admin.state(address);
-  return {
-    sim,
-    address,
-    http,
-    signer,
-    activities,
-    state,
-    isFlat: () => state().positions.every((p) => new Decimal(p.szi).isZero()) && state().openOrders.length === 0,
-  };
+  return accountOn(sim, signer, address);
 }
 
 /** Opens positions with IOC orders and leaves resting GTC orders far from the mark. */
@@ -70,6 +59,11 @@ export function simAccountOn(sim: RunningSimulator, privateKey = Wallet.createRa
   const signer = Signer.fromPrivateKey(privateKey);
   const address = signer.address.toLowerCase();
   sim.admin.fund(address, usd);
+  return accountOn(sim, signer, address);
+}
+
+/** One account on a running simulator: its stop activities over HTTP, its state, and whether it is flat. */
+function accountOn(sim: RunningSimulator, signer: Signer, address: string): SimAccount {
   const http = new HttpClient(sim.httpUrl, { timeoutMs: 5_000 });
   const activities = createStopActivities({ venue: http, signer, nonces: new NonceManager(), account: address, isMainnet: false });
   const state = () => sim.admin.state(address);
