@@ -63,6 +63,11 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   if (opts.dbFile) {
     fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);
+    // SQLite's defaults (rollback journal, synchronous=FULL) fsync a journal file per commit:
+    // with a fleet on one disk every history write queued behind them and activities missed
+    // their schedule-to-start. WAL + NORMAL survives the server process dying (what a restart
+    // on the same database needs); only a power loss could drop the last commits.
+    args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
   if (opts.uiPort) args.push('--ui-ip', ip, '--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
   else args.push('--headless');
