@@ -177,7 +177,7 @@ export const RiskConfig = z
     /** #11 the session's dead-man lease on the hot path: HardStop(HotPathLost) when not renewed for this long, ms. */
     hotPathLeaseMs: z.number().int().min(1_000).default(5_000),
     /** #11 the RiskMonitor's counters go to the session workflow at most this often, ms (each change is on disk at once). */
-    checkpointIntervalMs: PositiveInt.default(1_000),
+    checkpointIntervalMs: PositiveInt.default(10_000),
   })
   .strict();
 
