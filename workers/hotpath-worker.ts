@@ -41,6 +41,7 @@ import { DeadManSwitch, deadManTimings, type DeadManStatus } from './hotpath/dea
 import { HotPathLeaseHolder, type LeaseStatus } from './hotpath/lease';
 import { deliverOwed, latchFromJournal, readOwed, reportOwed } from './hotpath/owed-hardstops';
 import { RiskCheckpointer } from './hotpath/risk-checkpoint';
+import { SessionDescriber } from './hotpath/session-describer';
 import { runSessionWorker } from './hotpath/session-worker';
 import { BOUND_MS, shutdownInOrder } from './hotpath/shutdown';
 import { sessionIdentity, sessionInput, taskQueuesFrom, type TaskQueues } from './session-client';
@@ -140,7 +141,8 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     intervalMs: cfg.risk.checkpointIntervalMs,
     log,
   });
-  const lease = new HotPathLeaseHolder({ client, log, clock, latch: (why) => holder.current.hardStop('HotPathLost', 'lease', { why }) });
+  const describer = new SessionDescriber(handle, clock);
+  const lease = new HotPathLeaseHolder({ describer, log, clock, latch: (why) => holder.current.hardStop('HotPathLost', 'lease', { why }) });
 
   // the venue: meta → markets (and the whole universe: exposure and foreign orders in markets the
   // session does not trade) → the hot path
@@ -172,6 +174,7 @@ export async function startHotPathWorker(opts: StartHotPathWorkerOptions): Promi
     handle,
     holder,
     hostId,
+    describer,
     hotPathTaskQueue: id.hotPathTaskQueue,
     markets: cfg.markets,
     pending,

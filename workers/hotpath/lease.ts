@@ -7,12 +7,13 @@
  * confirmation for a whole lease = this process is cut off, and it latches HardStop(HotPathLost)
  * itself. A server that says the lease is gone latches at once.
  */
-import type { Client } from '@temporalio/client';
 import type { LeasePort } from '../../activities/hotpath';
 import type { Logger } from '../../src/util/log';
+import type { SessionDescriber } from './session-describer';
 
 export interface HotPathLeaseDeps {
-  client: Client;
+  /** the session's describe, shared with the session gate (an answer up to a quarter lease old will do) */
+  describer: SessionDescriber;
   log: Logger;
   clock: () => number;
   /** latch HardStop(HotPathLost) in the current hot path */
@@ -79,9 +80,9 @@ export class HotPathLeaseHolder implements LeasePort {
     if (this.checking) return;
     this.checking = true;
     try {
-      const desc = await this.d.client.workflow.getHandle(cur.workflowId).describe();
-      const pending = desc.raw.pendingActivities ?? [];
-      if (pending.some((a) => a.activityId === cur.activityId)) this.renewedAt = this.d.clock();
+      const { at, d } = await this.d.describer.describe(Math.floor(cur.leaseMs / 4));
+      const pending = d.workflowId === cur.workflowId ? (d.raw.pendingActivities ?? []) : [];
+      if (pending.some((a) => a.activityId === cur.activityId)) this.renewedAt = Math.max(this.renewedAt, at);
     } catch (e) {
       this.d.log.debug('lease renewal not confirmed', { error: (e as Error).message });
     } finally {

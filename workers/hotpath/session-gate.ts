@@ -1,9 +1,16 @@
 /**
  * The session's word on trading. The hot path may trade only while the session workflow says
  * READY_TRADING, its latch is clear and the local readiness (socket, snapshots, positions) holds.
- * It reports itself ready with the hotPathReady update (which answers with the phase), then polls
- * the `state` query; no fresh answer from Temporal for `temporalStaleMs` = no new exposure (fail
- * closed). A resume by an operator after this hot path stopped is seen here and rebuilds it.
+ * It reports itself ready with the hotPathReady update (which answers with the phase), then polls;
+ * no fresh answer from Temporal for `temporalStaleMs` = no new exposure (fail closed). A resume by
+ * an operator after this hot path stopped is seen here and rebuilds it.
+ *
+ * The poll asks `describe` first and the `state` query only when the session's history has grown
+ * since the state it holds (or every `fullStateEvery` polls, a safety net). Every change of the
+ * session's state comes with history events, and a query sees every event written before it, so
+ * nothing is seen later than before; but a describe is answered by the server alone, while a
+ * query is a task for the session's workflow worker. Polled every 500 ms by every hot path, the
+ * queries were most of a fleet's Temporal load (and, on Temporal Cloud, billed Actions).
  */
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { syncMarketHalts } from '../../src/orchestration/market-stop';
@@ -13,6 +20,7 @@ import { isHardStopReason } from '../../src/risk/reasons';
 import { hotPathNotReadySignal, hotPathReadyUpdate, stateQuery, type SessionPhase, type SessionState } from '../../workflows/messages';
 import type { HotPathHolder } from './hot-path-holder';
 import type { PendingCalls } from './pending-calls';
+import { SessionDescriber } from './session-describer';
 import { startSessionOperation, type SessionLink } from './session-ports';
 
 /** Phases in which a stop is running or done: a restarted hot path stays idle. */
@@ -23,6 +31,8 @@ const lastResumeAt = (s: SessionState) => s.resumes.reduce((m, r) => Math.max(m,
 export interface SessionGateDeps {
   link: SessionLink;
   handle: WorkflowHandle;
+  /** the session's describe, shared with the lease holder (default: one of its own) */
+  describer?: SessionDescriber;
   holder: HotPathHolder;
   hostId: string;
   hotPathTaskQueue: string;
@@ -41,6 +51,13 @@ export interface SessionGateDeps {
   leaseMs?: number;
   /** #11: the session's answer to the ready report, before it can allow trading (risk counters restored) */
   onSessionState?: (s: SessionState) => void;
+  /** the `state` query at least every this many polls even when describe shows no change (default 20) */
+  fullStateEvery?: number;
+}
+
+/** What the poll decides from a describe: the state held is still the session's, or query it. */
+export function stateStillCurrent(held: { historyLength: number; runId: string } | null, described: { historyLength: number; runId: string }): boolean {
+  return held !== null && held.runId === described.runId && held.historyLength === described.historyLength;
 }
 
 export class SessionGate {
@@ -51,10 +68,17 @@ export class SessionGate {
   private polling = false;
   private closed = false;
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** the session's run and history length the held state was queried at (null: query next poll) */
+  private heldAt: { historyLength: number; runId: string } | null = null;
+  private pollsSinceQuery = 0;
   /** the last operator resume this hot path has seen; a newer one rebuilds a stopped hot path */
   private resumeSeenAt = -Infinity;
 
-  constructor(private readonly d: SessionGateDeps) {}
+  private readonly describer: SessionDescriber;
+
+  constructor(private readonly d: SessionGateDeps) {
+    this.describer = d.describer ?? new SessionDescriber(d.handle, d.clock);
+  }
 
   lastState(): SessionState | null {
     return this.state;
@@ -164,10 +188,23 @@ export class SessionGate {
     });
     this.d.onSessionState?.(s); // #11: restore before trading
     this.needReport = false;
+    this.heldAt = null; // the next poll queries again
     if (STOP_PHASES.includes(s.phase)) {
       this.d.log.warn('session is stopped: no order will be sent until an operator resumes it', { phase: s.phase, hardStop: s.hardStop?.reason });
     }
     this.apply(s);
+  }
+
+  /** The session's state: the one held while describe shows its history unchanged, else queried. */
+  private async readState(): Promise<SessionState> {
+    const { d } = await this.describer.describe(0);
+    const described = { historyLength: d.historyLength, runId: d.runId };
+    if (this.state !== null && ++this.pollsSinceQuery < (this.d.fullStateEvery ?? 20) && stateStillCurrent(this.heldAt, described)) return this.state;
+    this.pollsSinceQuery = 0;
+    // a query sees every event written before it: the state answered is at least as new as `described`
+    const s = await this.d.handle.query(stateQuery);
+    this.heldAt = described;
+    return s;
   }
 
   private async poll(): Promise<void> {
@@ -176,7 +213,7 @@ export class SessionGate {
     const hp = () => this.d.holder.current;
     try {
       if (this.needReport && this.localReady()) await this.report();
-      else this.apply(await this.d.handle.query(stateQuery));
+      else this.apply(await this.readState());
       if (this.state?.phase === 'STARTING' && this.localReady() && !hp().latch.isTriggered()) this.needReport = true;
     } catch (e) {
       if (!(e instanceof WorkflowNotFoundError)) this.d.log.warn('session workflow not reachable', { error: (e as Error).message });

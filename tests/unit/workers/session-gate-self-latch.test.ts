@@ -33,7 +33,7 @@ function hotPath(): { hp: HotPath; venue: FakeVenue } {
 
 async function gateSeeing(hp: HotPath, phase: SessionPhase): Promise<void> {
   const state: SessionState = { ...initialState({ account: '0xab', strategyName: 'd', sessionId: 's', markets: ['BTC'], hotPathTaskQueue: 'q' }, 0), phase, hardStop: { reason: 'CumulativeLoss', source: 'risk-monitor', at: 1 } };
-  const handle = { query: async () => state, signal: async () => {} } as never;
+  const handle = { query: async () => state, describe: async () => ({ historyLength: 1, runId: 'r' }), signal: async () => {} } as never;
   const gate = new SessionGate({
     link: {} as never,
     handle,
