@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   const count = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   const counter: WorkflowClientInterceptor = {
     query: (i, next) => (count('query'), next(i)),
+    describe: (i, next) => (count('describe'), next(i)),
     signal: (i, next) => (count('signal'), next(i)),
     signalWithStart: (i, next) => (count('signalWithStart'), next(i)),
     start: (i, next) => (count('start'), next(i)),

@@ -52,6 +52,13 @@ async function main(): Promise<void> {
           toHandler.push(s.hardStop!.at - t0);
           toFlat.push((stop.flatConfirmedAt ?? stop.endedAt!) - t0);
         }
+        if (process.env.HLX_BENCH_STOP_DEBUG && i === RUNS) {
+          const hist = await t.client.workflow.getHandle(stop.workflowId).fetchHistory();
+          for (const e of hist.events ?? []) {
+            const at = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor(Number(e.eventTime?.nanos ?? 0) / 1e6) - t0;
+            console.log(`  +${at} ${String(e.eventType)} ${e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''}`);
+          }
+        }
         await h.executeUpdate(resumeUpdate, { args: [{ note: `bench run ${i}` }] });
       }
       await h.terminate('bench done');
