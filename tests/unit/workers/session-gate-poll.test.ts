@@ -4,17 +4,10 @@
  * fleet of hot paths polling every 500 ms must not make every poll a workflow task, and still see
  * every change at the next poll.
  */
-import { parse } from 'yaml';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parseSessionConfig } from '../../../src/config/session';
-import { createHotPath } from '../../../src/executor/hot-path';
-import { SessionGate, stateStillCurrent } from '../../../workers/hotpath/session-gate';
-import { createLogger } from '../../../src/util/log';
+import { stateStillCurrent } from '../../../workers/hotpath/session-gate';
 import { initialState } from '../../../src/orchestration/session-machine';
 import type { SessionState } from '../../../workflows/messages';
-import { FakeWire, MARKETS } from '../executor/harness';
-import { FakeVenue } from '../executor/fake-venue';
+import { gateOver, hotPath } from './session-gate-harness';
 
 test('stateStillCurrent: same run and history length only', () => {
   expect(stateStillCurrent(null, { historyLength: 5, runId: 'a' })).toBe(false);
@@ -25,16 +18,7 @@ test('stateStillCurrent: same run and history length only', () => {
 });
 
 test('queries only when the history grew; a stop phase seen through a query at the next poll latches the hot path', async () => {
-  const raw = parse(fs.readFileSync(path.join(__dirname, '../../../config/session.example.yaml'), 'utf8'));
-  const hp = createHotPath({
-    config: parseSessionConfig(raw),
-    markets: MARKETS.map(({ coin, asset, szDecimals }) => ({ coin, asset, szDecimals })),
-    wire: new FakeWire(),
-    transport: new FakeVenue(),
-    hardStopPort: { signalHardStop: async () => {} },
-    alert: { alert: () => {} },
-    cloidPrefix: '0123456789abcdef',
-  });
+  const { hp } = hotPath();
   let state: SessionState = { ...initialState({ account: '0xab', strategyName: 'd', sessionId: 's', markets: ['BTC'], hotPathTaskQueue: 'q' }, 0), phase: 'READY_TRADING' };
   let historyLength = 10;
   const calls = { query: 0, describe: 0 };
@@ -43,21 +27,7 @@ test('queries only when the history grew; a stop phase seen through a query at t
     describe: async () => (calls.describe++, { historyLength, runId: 'r1' }),
     signal: async () => {},
   } as never;
-  const gate = new SessionGate({
-    link: {} as never,
-    handle,
-    holder: { current: hp } as never,
-    hostId: 'h',
-    hotPathTaskQueue: 'q',
-    markets: ['BTC'],
-    pending: { track: () => {} } as never,
-    log: createLogger('test'),
-    clock: Date.now,
-    phasePollMs: 5,
-    temporalStaleMs: 60_000,
-    fullStateEvery: 1_000,
-    onResumed: () => {},
-  });
+  const gate = gateOver(hp, handle, { phasePollMs: 5, fullStateEvery: 1_000 });
   const until = async (what: () => boolean) => {
     for (let i = 0; i < 400 && !what(); i++) await new Promise((r) => setTimeout(r, 5));
     expect(what()).toBe(true);

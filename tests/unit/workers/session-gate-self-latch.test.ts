@@ -3,51 +3,16 @@
  * — the workflow's latch call never reached it, or it restarted — latches itself: while a stop
  * runs that is the whole HardStop (cancels, flatten from memory), once stopped only latch + cancels.
  */
-import { parse } from 'yaml';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parseSessionConfig } from '../../../src/config/session';
-import { createHotPath, type HotPath } from '../../../src/executor/hot-path';
-import { SessionGate } from '../../../workers/hotpath/session-gate';
-import { createLogger } from '../../../src/util/log';
 import { initialState } from '../../../src/orchestration/session-machine';
+import type { HotPath } from '../../../src/executor/hot-path';
 import type { SessionPhase, SessionState } from '../../../workflows/messages';
-import { FakeWire, MARKETS } from '../executor/harness';
-import { FakeVenue } from '../executor/fake-venue';
-
-function hotPath(): { hp: HotPath; venue: FakeVenue } {
-  const raw = parse(fs.readFileSync(path.join(__dirname, '../../../config/session.example.yaml'), 'utf8'));
-  const venue = new FakeVenue();
-  const hp = createHotPath({
-    config: parseSessionConfig(raw),
-    markets: MARKETS.map(({ coin, asset, szDecimals }) => ({ coin, asset, szDecimals })),
-    wire: new FakeWire(),
-    transport: venue,
-    hardStopPort: { signalHardStop: async () => {} },
-    alert: { alert: () => {} },
-    cloidPrefix: '0123456789abcdef',
-  });
-  for (const m of MARKETS) hp.onMarkUpdate({ coin: m.coin, markPx: m.mark, midPx: m.mark, at: Date.now() });
-  return { hp, venue };
-}
+import type { FakeVenue } from '../executor/fake-venue';
+import { gateOver, hotPath } from './session-gate-harness';
 
 async function gateSeeing(hp: HotPath, phase: SessionPhase): Promise<void> {
   const state: SessionState = { ...initialState({ account: '0xab', strategyName: 'd', sessionId: 's', markets: ['BTC'], hotPathTaskQueue: 'q' }, 0), phase, hardStop: { reason: 'CumulativeLoss', source: 'risk-monitor', at: 1 } };
   const handle = { query: async () => state, describe: async () => ({ historyLength: 1, runId: 'r' }), signal: async () => {} } as never;
-  const gate = new SessionGate({
-    link: {} as never,
-    handle,
-    holder: { current: hp } as never,
-    hostId: 'h',
-    hotPathTaskQueue: 'q',
-    markets: ['BTC'],
-    pending: { track: () => {} } as never,
-    log: createLogger('test'),
-    clock: Date.now,
-    phasePollMs: 60_000,
-    temporalStaleMs: 60_000,
-    onResumed: () => {},
-  });
+  const gate = gateOver(hp, handle);
   gate.start();
   for (let i = 0; i < 20 && !hp.latch.isTriggered(); i++) await new Promise((r) => setTimeout(r, 5));
   await gate.stop('test', 100);
