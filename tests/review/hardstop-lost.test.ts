@@ -50,7 +50,7 @@ test('Ctrl+C-style HardStop during a Temporal outage: journalled, named at shutd
       start: down,
       signalWithStart: () => (signalAttempts++, down()),
       executeUpdateWithStart: down,
-      getHandle: () => ({ query: down, signal: down }),
+      getHandle: () => ({ describe: down, query: down, signal: down }),
     },
   };
   const w = await startHotPathWorker({ config: cfg, client: downClient, venue: fakeVenue(), wire: new FakeWire(), temporal: loadTemporalYaml(), phasePollMs: 100, stateDir });
@@ -80,7 +80,8 @@ test('Ctrl+C-style HardStop during a Temporal outage: journalled, named at shutd
         phase = 'FLATTENING';
       },
       executeUpdateWithStart: async () => (calls.push('ready'), state()),
-      getHandle: () => ({ query: async () => (calls.push('query'), state()), signal: async () => void calls.push('notReady') }),
+      // describe: the gate's poll asks it first; the history grows with every call here, so it queries too
+      getHandle: () => ({ describe: async () => ({ historyLength: calls.length, runId: 'r' }), query: async () => (calls.push('query'), state()), signal: async () => void calls.push('notReady') }),
     },
   };
   const w2 = await startHotPathWorker({ config: cfg, client: upClient, venue: fakeVenue(), wire: new FakeWire(), temporal: loadTemporalYaml(), phasePollMs: 50, stateDir });
