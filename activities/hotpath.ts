@@ -82,7 +82,10 @@ export function createHotPathActivities(getHotPath: () => HotPathHandle, session
       const ctx = Context.current();
       if (!lease) throw new Error('this hot-path worker holds no lease');
       const every = Math.max(50, Math.floor(req.leaseMs / 5));
-      ctx.heartbeat();
+      // No heartbeat at the start: the server counts the start as one, and its first timeout check
+      // (at start + lease) re-arms with ~1 s granularity when it finds a heartbeat only ms newer than
+      // the start. A death in the lease's first seconds was then seen lease + 1 s later, not lease
+      // (bench/hotpath-lost.bench.ts). The first beat, `every` in, is sent at once by the SDK.
       const beat = setInterval(() => ctx.heartbeat(), every);
       lease.held({ activityId: ctx.info.activityId, workflowId: ctx.info.workflowExecution?.workflowId ?? sessionId, leaseMs: req.leaseMs });
       try {
