@@ -33,6 +33,8 @@ import { setLogSink } from '../src/util/log';
 import { connectTestTemporal, uniqueQueue } from '../tests/helpers/temporal';
 import { sessionInput, type TaskQueues } from '../workers/session-client';
 import { WORKFLOWS_PATH } from '../workers/stop-worker';
+import { workerOptions } from '../workers/worker-options';
+import { loadTemporalYaml } from '../src/config/temporal';
 import type { SessionState } from '../workflows/messages';
 import type { ChildSpec } from './fleet-hotpaths';
 
@@ -160,7 +162,9 @@ async function main(): Promise<void> {
   const runs: Promise<void>[] = [];
   // one worker for the session and stop workflows (any worker may run them) ...
   for (const q of [queues.session, queues.stop]) {
-    const w = await Worker.create({ connection: t.nativeConnection, namespace: t.namespace, taskQueue: q, workflowBundle: bundle, stickyQueueScheduleToStartTimeout: 2_000, maxCachedWorkflows: 500 });
+    // the production worker options (poller autoscaling, sticky timeout from temporal.yaml), unversioned
+    const kind = q === queues.session ? 'session' : 'stop';
+    const w = await Worker.create({ connection: t.nativeConnection, namespace: t.namespace, taskQueue: q, workflowBundle: bundle, maxCachedWorkflows: 500, ...workerOptions(kind, { settings: loadTemporalYaml().worker, build: null }) });
     workers.push(w);
     runs.push(w.run());
   }

@@ -43,6 +43,19 @@ export interface SharedWorkerOptions {
   identity?: string;
 }
 
+/**
+ * The session and stop workflow workers must absorb a burst: a fleet kill switch (`hlx hardstop
+ * --all`) starts a stop for every session at once, and each stop's first workflow task lands on the
+ * normal (not sticky) queue. The SDK default is a fixed 10 pollers of which 2 poll the normal queue,
+ * so 44 stops queued behind those 2 for up to 2 s each hop (bench/fleet.bench.ts). Autoscaling lets
+ * the server's backlog hints raise the pollers while the burst lasts and drop them after; the
+ * execution slots follow so the pollers have somewhere to put what they take.
+ */
+export const WORKFLOW_BURST: Partial<WorkerOptions> = {
+  maxConcurrentWorkflowTaskExecutions: 100,
+  workflowTaskPollerBehavior: { type: 'autoscaling', minimum: 1, initial: 10, maximum: 100 },
+};
+
 export function workerOptions(kind: WorkerKind, o: SharedWorkerOptions): Partial<WorkerOptions> {
   const build = o.build === undefined ? workerBuildFromEnv() : (o.build ?? undefined);
   const out: Partial<WorkerOptions> = {
@@ -51,6 +64,7 @@ export function workerOptions(kind: WorkerKind, o: SharedWorkerOptions): Partial
     shutdownGraceTime: durationMs(o.settings.shutdownGraceTime),
     ...(o.identity ? { identity: o.identity } : {}),
   };
+  if (kind !== 'hotpath') Object.assign(out, WORKFLOW_BURST);
   if (build && kind !== 'hotpath') {
     out.workerDeploymentOptions = { version: build, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' };
   }
