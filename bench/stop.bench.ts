@@ -15,6 +15,8 @@ import { connectTestTemporal } from '../tests/helpers/temporal';
 import { sessionInputFor, startHotPathStandIn, startSession, startStack, waitForState } from '../tests/integration/orchestration/harness';
 import { openExposure, startSimAccount } from '../tests/integration/orchestration/sim-venue';
 import { hardStopSignal, resumeUpdate, stateQuery } from '../workflows/messages';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { stopWorkflowId } from '../src/orchestration/ids';
 
 const RUNS = Number(process.env.HLX_BENCH_STOP_RUNS ?? 20);
 
@@ -43,6 +45,9 @@ async function main(): Promise<void> {
         const t0 = Date.now();
         await h.signal(hardStopSignal, { reason: 'Operator', source: 'bench' });
         const ack = Date.now() - t0;
+        // Wait on the stop's own result (a long poll the server answers), not by querying the session
+        // every 25 ms: those queries were tasks for the very worker whose stop is measured.
+        await stopResult(t.client, stopWorkflowId(input.sessionId, i + 1));
         const s = await waitForState(() => h.query(stateQuery), (x) => (x.phase === 'STOPPED_FLAT' || x.phase === 'STOP_FAILED') && x.stopCount === i + 1, 30_000);
         if (s.phase !== 'STOPPED_FLAT' || !acct.isFlat()) throw new Error(`run ${i}: ${s.phase}, venue flat=${acct.isFlat()}`);
         const stop = s.stops[s.stops.length - 1];
@@ -85,6 +90,20 @@ async function main(): Promise<void> {
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'stop.json'), JSON.stringify({ name: 'stop', rows }, null, 2));
   console.log(`wrote ${path.join(out, 'stop.json')}`);
+}
+
+/** The stop's result, once the session has started it (until then the server says not found). */
+async function stopResult(client: Client, workflowId: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await client.workflow.getHandle(workflowId).result();
+      return;
+    } catch (e) {
+      if (!(e instanceof WorkflowNotFoundError) || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
 }
 
 main().then(
