@@ -3,32 +3,12 @@
  * its cancels, at once (no wait for the next tick): reduce-only IOC, priced maxSlippageBps
  * through its book, once per market while one is pending.
  */
-import { parse } from 'yaml';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parseSessionConfig } from '../../../src/config/session';
-import { createHotPath } from '../../../src/executor/hot-path';
 import type { WireOrderSpec } from '../../../src/executor/ports';
-import { FakeWire, MARKETS } from './harness';
-import { FakeVenue } from './fake-venue';
+import { exampleHotPath } from './example-hot-path';
 
 function boot() {
-  const raw = parse(fs.readFileSync(path.join(__dirname, '../../../config/session.example.yaml'), 'utf8'));
-  raw.stop = { maxSlippageBps: 200 };
   const now = 1_700_000_000_000;
-  const venue = new FakeVenue();
-  const hp = createHotPath({
-    config: parseSessionConfig(raw),
-    markets: MARKETS.map(({ coin, asset, szDecimals }) => ({ coin, asset, szDecimals })),
-    wire: new FakeWire(),
-    transport: venue,
-    hardStopPort: { signalHardStop: async () => {} },
-    alert: { alert: () => {} },
-    clock: () => now,
-    cloidPrefix: '0123456789abcdef',
-  });
-  for (const m of MARKETS) hp.onMarkUpdate({ coin: m.coin, markPx: m.mark, midPx: m.mark, at: now });
-  return { hp, venue };
+  return exampleHotPath({ tweak: (raw) => void (raw.stop = { maxSlippageBps: 200 }), clock: () => now });
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
